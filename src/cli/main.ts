@@ -1,0 +1,22 @@
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { stackCommand } from "./stack-command.js";
+import { startCommand } from "./start-command.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+const program = new Command("cdp-router")
+  .description("Routes customer-data group and track events from Kafka to per-destination Avro topics.")
+  .version(version)
+  .showHelpAfterError()
+  .addCommand(startCommand())
+  .addCommand(stackCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`cdp-router: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

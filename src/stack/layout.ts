@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The broker line the local stack runs unless CDP_STACK_KAFKA_VERSION says otherwise (see README). */
+export const DEFAULT_KAFKA_VERSION = "3.9.2";
+/** The newest Apicurio Registry 3 release served by Maven Central when this was written; needs Java 21+. */
+export const DEFAULT_APICURIO_VERSION = "3.3.3";
+/** The newest Apicurio line that still runs on Java 17: used when no Java 21+ is installed. */
+export const JAVA17_APICURIO_VERSION = "3.0.9";
+
+export const BROKER_PORT_BASE = 9092;
+export const CONTROLLER_PORT_BASE = 9093;
+/** Broker n (1-based) listens on BROKER_PORT_BASE + (n - 1) * PORT_STRIDE. */
+export const PORT_STRIDE = 100;
+export const REGISTRY_PORT = 8081;
+export const REGISTRY_MANAGEMENT_PORT = 8082;
+
+function findProjectRoot(): string {
+  // Works from src/stack (vitest) and dist/stack (compiled) alike.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cdp-router: cannot find the project root (package.json)");
+    dir = parent;
+  }
+  return dir;
+}
+
+export interface StackLayout {
+  readonly root: string;
+  readonly artifacts: string;
+  readonly runtime: string;
+  readonly lockDir: string;
+  readonly stateFile: string;
+  brokerDir(nodeId: number): string;
+  readonly registryDir: string;
+}
+
+/** Where the stack keeps everything: `CDP_STACK_DIR`, else `<project>/.cache/stack` (git-ignored). */
+export function stackLayout(env: NodeJS.ProcessEnv = process.env): StackLayout {
+  const root = resolve(env.CDP_STACK_DIR ?? join(findProjectRoot(), ".cache", "stack"));
+  const runtime = join(root, "runtime");
+  return {
+    root,
+    artifacts: join(root, "artifacts"),
+    runtime,
+    lockDir: join(root, "lock"),
+    stateFile: join(runtime, "stack.json"),
+    brokerDir: (nodeId) => join(runtime, `kafka-${nodeId}`),
+    registryDir: join(runtime, "registry"),
+  };
+}
+
+export function brokerPort(nodeId: number): number {
+  return BROKER_PORT_BASE + (nodeId - 1) * PORT_STRIDE;
+}
+
+export function controllerPort(nodeId: number): number {
+  return CONTROLLER_PORT_BASE + (nodeId - 1) * PORT_STRIDE;
+}
+
+export function bootstrapServers(brokerCount: number): string[] {
+  return Array.from({ length: brokerCount }, (_, i) => `127.0.0.1:${brokerPort(i + 1)}`);
+}

@@ -1,0 +1,67 @@
+import { createConnection } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, logLevel } from "kafkajs";
+
+/** True when something accepts TCP connections on host:port. */
+export function portIsOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** Number of brokers the cluster reports through the Kafka protocol, or an error. */
+export async function describeBrokers(brokers: string[]): Promise<number> {
+  const admin = new Kafka({
+    clientId: "cdp-router-stack-probe",
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when the registry's Confluent-compatible API answers a listing of subjects. */
+export async function registryAnswers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url.replace(/\/$/, "")}/subjects`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export interface WaitOptions {
+  readonly what: string;
+  readonly timeoutMs: number;
+  /** Called between attempts: a crashed process should fail fast, not after the timeout. */
+  readonly stillStarting?: () => boolean;
+  readonly logFile?: string;
+}
+
+export async function waitUntil(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    if (options.stillStarting && !options.stillStarting()) {
+      throw new Error(`${options.what} exited while starting${options.logFile ? `; see ${options.logFile}` : ""}`);
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `${options.what} did not answer within ${options.timeoutMs / 1000} s${options.logFile ? `; see ${options.logFile}` : ""}`,
+  );
+}
