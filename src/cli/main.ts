@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { stackCommand } from "./stack-command.js";
 import { startCommand } from "./start-command.js";
+
+silenceKafkajsTimeoutWarning();
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The broker line the local stack runs unless CDP_STACK_KAFKA_VERSION says otherwise (see README). */
-export const DEFAULT_KAFKA_VERSION = "3.9.2";
+export const DEFAULT_KAFKA_VERSION = "4.4.0";
 /** The newest Apicurio Registry 3 release served by Maven Central when this was written; needs Java 21+. */
 export const DEFAULT_APICURIO_VERSION = "3.3.3";
 /** The newest Apicurio line that still runs on Java 17: used when no Java 21+ is installed. */

@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { silenceKafkajsTimeoutWarning } from "../../src/kafka/warnings.js";
 import { stackDown, stackStatus, stackUp } from "../../src/stack/stack.js";
 
 declare module "vitest" {
@@ -14,6 +15,7 @@ declare module "vitest" {
  * unless CDP_KEEP_STACK=1.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  silenceKafkajsTimeoutWarning();
   const wasRunning = (await stackStatus()).every((component) => component.answering);
   const say = (line: string) => process.stderr.write(`[stack] ${line}\n`);
   const endpoints = await stackUp({ say });
