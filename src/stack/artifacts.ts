@@ -46,8 +46,13 @@ async function maven(args: string[], cwd: string): Promise<void> {
  * Builds `target` through a staging folder renamed into place at the end, so an interrupted
  * download never leaves a half-filled folder that a later run would take as complete.
  */
-async function materialise(target: string, build: (staging: string) => Promise<void>): Promise<string> {
+async function materialise(
+  target: string,
+  onDownload: () => void,
+  build: (staging: string) => Promise<void>,
+): Promise<string> {
   if (existsSync(join(target, ".complete"))) return target;
+  onDownload();
   const staging = `${target}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -63,8 +68,8 @@ async function materialise(target: string, build: (staging: string) => Promise<v
 }
 
 /** Resolves `org.apache.kafka:kafka_2.13:<version>` and its runtime dependencies; returns the lib folder. */
-export async function resolveKafka(artifactsDir: string, version: string): Promise<string> {
-  const home = await materialise(join(artifactsDir, `kafka-${version}`), async (staging) => {
+export async function resolveKafka(artifactsDir: string, version: string, onDownload: () => void): Promise<string> {
+  const home = await materialise(join(artifactsDir, `kafka-${version}`), onDownload, async (staging) => {
     writeFileSync(
       join(staging, "pom.xml"),
       pom([{ group: "org.apache.kafka", artifact: "kafka_2.13", version }, ...loggingDependencies(version)]),
@@ -78,8 +83,8 @@ export async function resolveKafka(artifactsDir: string, version: string): Promi
  * Resolves Apicurio Registry (`apicurio-registry-app`, classifier `all`) and returns the jar to run:
  * 3.1+ ship a Quarkus fast-jar (`quarkus-run.jar`), 3.0.x an uber `*-runner.jar`.
  */
-export async function resolveApicurio(artifactsDir: string, version: string): Promise<string> {
-  const home = await materialise(join(artifactsDir, `apicurio-${version}`), async (staging) => {
+export async function resolveApicurio(artifactsDir: string, version: string, onDownload: () => void): Promise<string> {
+  const home = await materialise(join(artifactsDir, `apicurio-${version}`), onDownload, async (staging) => {
     await maven(
       [
         "dependency:copy",

@@ -81,7 +81,14 @@ export function loggingDependencies(kafkaVersion: string): Array<{ group: string
   return [{ group: "org.apache.logging.log4j", artifact: "log4j-slf4j-impl", version: "2.25.5" }];
 }
 
-/** A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, as Kafka's Uuid prints them. */
-export function newClusterId(randomBytes: Buffer): string {
-  return randomBytes.toString("base64url");
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, as Kafka's Uuid prints
+ * them. Like Kafka's own Uuid.randomUuid, never one that starts with "-": command-line parsers
+ * (kafka-storage's among them) take it for an option.
+ */
+export function newClusterId(random: (size: number) => Buffer): string {
+  for (;;) {
+    const id = random(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
 }

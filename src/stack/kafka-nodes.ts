@@ -40,7 +40,7 @@ export function kafkaNodes(clusterRoot: string, brokerCount: number): KafkaNode[
 
 function clusterId(clusterRoot: string): string {
   const file = join(clusterRoot, "cluster-id");
-  if (!existsSync(file)) writeFileSync(file, newClusterId(randomBytes(16)));
+  if (!existsSync(file)) writeFileSync(file, newClusterId(randomBytes));
   return readFileSync(file, "utf8").trim();
 }
 
@@ -70,10 +70,8 @@ export async function prepareNode(
         join(libDir, "*"),
         "kafka.tools.StorageTool",
         "format",
-        "-t",
-        clusterId(clusterRoot),
-        "-c",
-        join(node.dir, "server.properties"),
+        `--cluster-id=${clusterId(clusterRoot)}`,
+        `--config=${join(node.dir, "server.properties")}`,
       ],
       { cwd: node.dir },
     );

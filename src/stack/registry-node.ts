@@ -25,7 +25,11 @@ export function registryNode(registryDir: string): RegistryNode {
  * restart; against an external broker it keeps them in memory rather than write to someone
  * else's cluster.
  */
-export function registryEnvironment(kafkaBrokers: string[] | undefined, dir: string): Record<string, string> {
+export function registryEnvironment(
+  kafkaBrokers: string[] | undefined,
+  dir: string,
+  apicurioVersion: string,
+): Record<string, string> {
   const common: Record<string, string> = {
     QUARKUS_HTTP_HOST: "127.0.0.1",
     QUARKUS_HTTP_PORT: String(REGISTRY_PORT),
@@ -38,24 +42,32 @@ export function registryEnvironment(kafkaBrokers: string[] | undefined, dir: str
     ...common,
     APICURIO_STORAGE_KIND: "kafkasql",
     APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: kafkaBrokers.join(","),
+    // One journal per registry release: when 3.0.9 and 3.3.3 replayed one shared journal, a
+    // schema registered as id 3 came back as id 2 after a restart, which would make records
+    // already in the topics decode with the wrong schema. A release switch starts empty instead.
+    APICURIO_KAFKASQL_TOPIC: `kafkasql-journal-${apicurioVersion}`,
+    APICURIO_KAFKASQL_SNAPSHOTS_TOPIC: `kafkasql-snapshots-${apicurioVersion}`,
     // Start-up reads the journal and snapshot topics until a poll comes back empty; the 5 s
     // default poll made every start take 20 s longer on an empty local broker.
     APICURIO_KAFKASQL_CONSUMER_POLL_TIMEOUT: "500",
   };
 }
 
-export function startRegistry(
-  node: RegistryNode,
-  java: string,
-  jar: string,
-  kafkaBrokers: string[] | undefined,
-): number {
+export interface RegistryLaunch {
+  readonly java: string;
+  readonly jar: string;
+  readonly apicurioVersion: string;
+  /** The brokers that hold the registry's journal; none keeps the schemas in memory. */
+  readonly kafkaBrokers: string[] | undefined;
+}
+
+export function startRegistry(node: RegistryNode, launch: RegistryLaunch): number {
   mkdirSync(node.dir, { recursive: true });
   return startDetached({
-    command: java,
-    args: ["-Xms128m", "-Xmx512m", "-Djava.awt.headless=true", node.marker, "-jar", jar],
+    command: launch.java,
+    args: ["-Xms128m", "-Xmx512m", "-Djava.awt.headless=true", node.marker, "-jar", launch.jar],
     cwd: node.dir,
-    env: { ...process.env, ...registryEnvironment(kafkaBrokers, node.dir) },
+    env: { ...process.env, ...registryEnvironment(launch.kafkaBrokers, node.dir, launch.apicurioVersion) },
     logFile: node.logFile,
     pidFile: node.pidFile,
   }).pid;

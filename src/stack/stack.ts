@@ -114,8 +114,9 @@ async function startKafka(
   }
   const java = requireJava(env, 17, `Kafka ${kafkaVersion}`);
   const started = Date.now();
-  say(`kafka ${kafkaVersion}: resolving artifacts from Maven Central (cached after the first time)`);
-  const libDir = await resolveKafka(layout.artifacts, kafkaVersion);
+  const libDir = await resolveKafka(layout.artifacts, kafkaVersion, () =>
+    say(`kafka ${kafkaVersion}: resolving org.apache.kafka:kafka_2.13 from Maven Central (once)`),
+  );
   mkdirSync(root, { recursive: true });
   for (const node of nodes) await prepareNode(node, root, brokerCount, java.path, libDir);
   for (const node of nodes) startNode(node, java.path, libDir);
@@ -154,11 +155,12 @@ async function startApicurio(
   }
   const { version, java } = chooseRegistry(env, say);
   const started = Date.now();
-  say(`registry: resolving Apicurio Registry ${version} from Maven Central (cached after the first time)`);
-  const jar = await resolveApicurio(layout.artifacts, version);
+  const jar = await resolveApicurio(layout.artifacts, version, () =>
+    say(`registry: resolving io.apicurio:apicurio-registry-app ${version} from Maven Central (once)`),
+  );
   const storageBrokers = endpoints.externalKafka ? undefined : endpoints.brokers;
   if (!storageBrokers) say("registry: Kafka is external, so the local registry keeps schemas in memory only");
-  const pid = startRegistry(node, java.path, jar, storageBrokers);
+  const pid = startRegistry(node, { java: java.path, jar, apicurioVersion: version, kafkaBrokers: storageBrokers });
   await waitForRegistry(endpoints.registryUrl, node.logFile, () => isAlive(pid));
   say(
     `registry: Apicurio Registry ${version} up at ${endpoints.registryUrl} in ${elapsed(started)} on Java ${java.major} (log: ${node.logFile})`,

@@ -67,8 +67,15 @@ describe("broker logging", () => {
 
 describe("cluster ids", () => {
   it("are 22 characters of URL-safe base64, as Kafka's Uuid prints 16 bytes", () => {
-    const id = newClusterId(Buffer.alloc(16, 0xff));
+    const id = newClusterId((size) => Buffer.alloc(size, 0xff));
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(id).toBe("_____________________w");
+  });
+
+  it("never start with '-', which kafka-storage would take for an option", () => {
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)]; // 0xf8... encodes as "-_j4..."
+    const id = newClusterId(() => draws.shift() ?? Buffer.alloc(16));
+    expect(Buffer.alloc(16, 0xf8).toString("base64url").startsWith("-")).toBe(true);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString("base64url"));
   });
 });

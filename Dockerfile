@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# The worker image. Node 24 LTS comes from the base image, so no provisioning happens here.
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY bin ./bin
+COPY scripts ./scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# `prepare` compiles src/ to dist/ during npm ci.
+RUN npm ci && npm prune --omit=dev
+
+FROM node:24.21.0-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY schemas ./schemas
+USER node
+# Run with an init (compose `init: true`, `docker run --init`, or Kubernetes' pause container)
+# so that SIGTERM reaches Node and the worker can finish its batch and commit.
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["--help"]

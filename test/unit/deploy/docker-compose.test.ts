@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+// @ts-expect-error: a plain .mjs script, untyped.
+import { PROVISIONED_NODE_VERSION } from "../../../scripts/ensure-node.mjs";
+import { ALL_TOPICS } from "../../../src/kafka/topics.js";
+import { CCOMPAT_PATH } from "../../../src/stack/endpoints.js";
+import {
+  BROKER_PORT_BASE,
+  DEFAULT_APICURIO_VERSION,
+  DEFAULT_KAFKA_VERSION,
+  REGISTRY_PORT,
+} from "../../../src/stack/layout.js";
+
+// docker-compose cannot run on these machines (no Docker engine): its structure is checked here
+// against the local stack's own constants, so the two cannot drift apart.
+
+interface Service {
+  image?: string;
+  build?: string;
+  init?: boolean;
+  ports?: string[];
+  environment?: Record<string, string>;
+  command?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync("docker-compose.yml", "utf8")) as { services: Record<string, Service> };
+const services = compose.services;
+
+describe("docker-compose.yml matches the local stack", () => {
+  it("runs the same Kafka line and Apicurio release from their official images", () => {
+    expect(services.kafka?.image).toBe(`apache/kafka:${DEFAULT_KAFKA_VERSION}`);
+    expect(services.topics?.image).toBe(`apache/kafka:${DEFAULT_KAFKA_VERSION}`);
+    expect(services.registry?.image).toBe(`apicurio/apicurio-registry:${DEFAULT_APICURIO_VERSION}`);
+  });
+
+  it("publishes the broker on 9092 and the registry on 8081 to the host", () => {
+    expect(services.kafka?.ports).toEqual([`${BROKER_PORT_BASE}:${BROKER_PORT_BASE}`]);
+    expect(services.kafka?.environment?.KAFKA_ADVERTISED_LISTENERS).toContain(
+      `EXTERNAL://localhost:${BROKER_PORT_BASE}`,
+    );
+    expect(services.registry?.ports).toEqual([`${REGISTRY_PORT}:${REGISTRY_PORT}`]);
+    expect(services.registry?.environment?.QUARKUS_HTTP_PORT).toBe(String(REGISTRY_PORT));
+  });
+
+  it("never auto-creates topics, and creates exactly cdp-router's topics", () => {
+    expect(services.kafka?.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe("false");
+    const script = services.topics?.command?.join(" ") ?? "";
+    const listed = /for topic in (.*?);/s.exec(script)?.[1]?.split(/\s+/).filter(Boolean);
+    expect(listed).toEqual([...ALL_TOPICS]);
+  });
+
+  it("keeps the registry's schemas in Kafka, as the local stack does", () => {
+    expect(services.registry?.environment?.APICURIO_STORAGE_KIND).toBe("kafkasql");
+  });
+
+  it("points the worker at the broker and the registry's Confluent-compatible API, with an init for signals", () => {
+    const worker = services.worker;
+    expect(worker?.build).toBe(".");
+    expect(worker?.init).toBe(true);
+    expect(worker?.environment?.KAFKA_BROKERS).toBe("kafka:19092");
+    expect(worker?.environment?.SCHEMA_REGISTRY_URL).toBe(`http://registry:${REGISTRY_PORT}${CCOMPAT_PATH}`);
+    expect(worker?.depends_on?.topics?.condition).toBe("service_completed_successfully");
+  });
+
+  it("builds the worker image on the same Node line the project provisions", () => {
+    expect(existsSync("Dockerfile")).toBe(true);
+    const bases = [...readFileSync("Dockerfile", "utf8").matchAll(/^FROM node:(\S+?)-/gm)].map((m) => m[1]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toBe(PROVISIONED_NODE_VERSION);
+  });
+});
+
+describe("the Helm chart", () => {
+  const chart = parse(readFileSync("helm/cdp-router/Chart.yaml", "utf8")) as { appVersion: string; apiVersion: string };
+  const values = parse(readFileSync("helm/cdp-router/values.yaml", "utf8")) as {
+    kafka: { brokers: string };
+    schemaRegistry: { url: string };
+    terminationGracePeriodSeconds: number;
+  };
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+
+  it("is a v2 chart whose appVersion is the package's version", () => {
+    expect(chart.apiVersion).toBe("v2");
+    expect(chart.appVersion).toBe(pkg.version);
+  });
+
+  it("configures brokers, the registry's ccompat URL and a grace period for SIGTERM", () => {
+    expect(values.kafka.brokers).toMatch(/^[^:]+:\d+$/);
+    expect(values.schemaRegistry.url.endsWith(CCOMPAT_PATH)).toBe(true);
+    expect(values.terminationGracePeriodSeconds).toBeGreaterThan(0);
+    const template = readFileSync("helm/cdp-router/templates/deployment.yaml", "utf8");
+    for (const name of ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "terminationGracePeriodSeconds"]) {
+      expect(template).toContain(name);
+    }
+  });
+});
