@@ -1,9 +1,10 @@
-import type { Reporter, SerializedError, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule, TestSuite } from "vitest/node";
 
 /**
  * Ends every run with the plain line `N passed, N failed, N skipped` that CI reads (it does not
- * read vitest's own summary). A test file that fails to load and an unhandled error each count
- * as a failure, so that a broken run can never print `0 failed`.
+ * read vitest's own summary). A file that fails to load, a suite whose hook failed (its tests are
+ * then reported as skipped) and an unhandled error each count as a failure, so a broken run can
+ * never print `0 failed`.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
@@ -11,16 +12,32 @@ export default class SummaryReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const testModule of testModules) {
-      let tests = 0;
       for (const test of testModule.children.allTests()) {
-        tests += 1;
         const state = test.result().state;
         if (state === "passed") passed += 1;
         else if (state === "failed") failed += 1;
         else skipped += 1;
       }
-      if (tests === 0 && testModule.state() === "failed") failed += 1;
+      const containers: Array<TestModule | TestSuite> = [testModule, ...testModule.children.allSuites()];
+      for (const container of containers) {
+        if (container.state() === "failed" && !hasFailedTest(container) && !hasFailedSuite(container)) failed += 1;
+      }
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
+}
+
+/** The failure is counted once, at the innermost failed suite. */
+function hasFailedSuite(container: TestModule | TestSuite): boolean {
+  for (const suite of container.children.allSuites()) {
+    if (suite.state() === "failed") return true;
+  }
+  return false;
+}
+
+function hasFailedTest(container: TestModule | TestSuite): boolean {
+  for (const test of container.children.allTests()) {
+    if (test.result().state === "failed") return true;
+  }
+  return false;
 }
