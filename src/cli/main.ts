@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { stackCommand } from "./stack-command.js";
 import { startCommand } from "./start-command.js";
+import { transformCommand } from "./transform-command.js";
 
 silenceKafkajsTimeoutWarning();
 
@@ -15,7 +16,8 @@ const program = new Command("cdp-router")
   .version(version)
   .showHelpAfterError()
   .addCommand(startCommand())
-  .addCommand(stackCommand());
+  .addCommand(stackCommand())
+  .addCommand(transformCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,42 @@
+import type { JsonObject } from "../events/json.js";
+import type { RecordResult } from "../pipeline/outcome.js";
+
+/** The NDJSON lines `cdp-router transform` prints for one input line: one per outcome. */
+export function outcomeLines(line: number, result: RecordResult): JsonObject[] {
+  const warnings = result.warnings.map((warning) => warning.code);
+  const extra: JsonObject = warnings.length > 0 ? { warnings } : {};
+  const lines: JsonObject[] = [];
+  for (const record of result.routed) {
+    lines.push({
+      line,
+      outcome: "routed",
+      destination: record.destination,
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      warnings,
+    });
+  }
+  for (const skipped of result.skipped) {
+    lines.push({
+      line,
+      outcome: "skipped",
+      reason: skipped.reason,
+      message: skipped.message,
+      ...(skipped.destination ? { destination: skipped.destination } : {}),
+      ...extra,
+    });
+  }
+  for (const deadLetter of result.deadLetters) {
+    lines.push({
+      line,
+      outcome: "dead_letter",
+      code: deadLetter.code,
+      message: deadLetter.message,
+      stage: deadLetter.stage,
+      ...(deadLetter.destination ? { destination: deadLetter.destination } : {}),
+      ...extra,
+    });
+  }
+  return lines;
+}

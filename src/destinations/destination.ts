@@ -1,0 +1,23 @@
+import type { JsonObject } from "../events/json.js";
+import type { NormalisedEvent } from "../events/types.js";
+import type { PipelineConfig } from "../pipeline/config.js";
+import type { DeadLetterCode } from "../pipeline/outcome.js";
+
+/** What a destination makes of one event: records, or a reason it takes none. */
+export type DestinationOutput =
+  | { readonly kind: "record"; readonly topic: string; readonly key: string; readonly value: JsonObject }
+  | { readonly kind: "unsupported"; readonly message: string }
+  | { readonly kind: "refused"; readonly code: DeadLetterCode; readonly message: string };
+
+/**
+ * One destination: its identity, its topics, and a pure mapping from a normalised event to
+ * what it should receive. Adding one means one module, its schema(s), one line in the index.
+ */
+export interface Destination {
+  /** Stable id used in configuration, topics and metrics: `customerio`. */
+  readonly id: string;
+  /** The name senders use in `integrations`: `Customer.io`. */
+  readonly displayName: string;
+  readonly topics: readonly string[];
+  map(event: NormalisedEvent, config: PipelineConfig): readonly DestinationOutput[];
+}

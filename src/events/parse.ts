@@ -1,0 +1,39 @@
+import { deadLetter, ok, type StepResult } from "../pipeline/outcome.js";
+import { isJsonObject, type JsonObject } from "./json.js";
+import { checkShape, type InputLimits } from "./limits.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Raw bytes to a JSON object, refusing what is too large, not UTF-8, too deep or too wide before
+ * any recursive work happens, and what is not JSON or not an object after.
+ */
+export function parseRawEvent(bytes: Uint8Array, limits: InputLimits): StepResult<JsonObject> {
+  if (bytes.length > limits.maxBytes) {
+    return deadLetter("parse", "too_large", `event is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return deadLetter("parse", "invalid_encoding", "event is not valid UTF-8");
+  }
+  const violation = checkShape(bytes, limits);
+  if (violation?.code === "too_deep") {
+    return deadLetter("parse", "too_deep", `event nests deeper than ${limits.maxDepth} levels`);
+  }
+  if (violation?.code === "too_many_keys") {
+    return deadLetter("parse", "too_many_keys", `event has more than ${limits.maxKeys} keys`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return deadLetter("parse", "malformed_json", `event is not JSON: ${(error as Error).message}`);
+  }
+  if (!isJsonObject(value)) {
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    return deadLetter("parse", "not_an_object", `event is ${kind}, not a JSON object`);
+  }
+  return ok(value);
+}

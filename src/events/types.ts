@@ -1,0 +1,153 @@
+import type { JsonObject, JsonValue } from "./json.js";
+
+// The Data Pipelines (Segment-compatible) payload as the spec's "full payload" documents it.
+// These types describe what senders send; nothing trusts them until validation has run.
+
+export interface CampaignContext {
+  name?: string;
+  source?: string;
+  medium?: string;
+  term?: string;
+  content?: string;
+  /** Additional UTM parameters. */
+  [utm: string]: unknown;
+}
+
+export interface PageContext {
+  name?: string;
+  path?: string;
+  referrer?: string;
+  search?: string;
+  title?: string;
+  url?: string;
+  keywords?: string[];
+  [other: string]: unknown;
+}
+
+export interface EventContext {
+  active?: boolean;
+  ip?: string;
+  locale?: string;
+  userAgent?: string;
+  channel?: "browser" | "server" | "mobile" | string;
+  campaign?: CampaignContext;
+  page?: PageContext;
+  [other: string]: unknown;
+}
+
+interface CommonPayload {
+  messageId?: string;
+  userId?: string | number | null;
+  anonymousId?: string | number | null;
+  /** `{"All": false, "Customer.io": true}`: destination names or ids to booleans (or options). */
+  integrations?: Record<string, boolean | JsonObject>;
+  timestamp?: string | number;
+  sentAt?: string | number;
+  receivedAt?: string | number;
+  context?: EventContext;
+  channel?: string;
+  version?: number;
+}
+
+export interface GroupPayload extends CommonPayload {
+  type: "group";
+  groupId: string | number;
+  traits?: JsonObject;
+  objectTypeId?: string | number;
+}
+
+export interface TrackPayload extends CommonPayload {
+  type: "track";
+  event: string;
+  properties?: JsonObject;
+}
+
+export type SupportedType = "group" | "track";
+/** Types a Data Pipelines source sends that cdp-router does not route: skipped, not errors. */
+export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(["identify", "page", "screen", "alias"]);
+
+/** Where a raw event came from: the Kafka coordinates, or a file line for `transform`. */
+export interface Provenance {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** One raw event as the pipeline receives it. */
+export interface InputRecord {
+  readonly bytes: Uint8Array;
+  readonly provenance: Provenance;
+  /** The Kafka record timestamp (epoch ms): the event time of last resort. */
+  readonly timestamp: number;
+}
+
+/** What every validated event carries, whatever its type. */
+export interface Envelope {
+  readonly messageId: string | undefined;
+  readonly userId: string | undefined;
+  readonly anonymousId: string | undefined;
+  /** Epoch milliseconds: `timestamp`, else `receivedAt`, else the Kafka record timestamp. */
+  readonly eventTime: number;
+  /** Epoch milliseconds: `receivedAt`, else the Kafka record timestamp. */
+  readonly receivedAt: number;
+  readonly sentAt: number | undefined;
+  readonly context: JsonObject | undefined;
+  readonly integrations: JsonObject | undefined;
+  readonly channel: string | undefined;
+  readonly version: number | undefined;
+  readonly provenance: Provenance;
+}
+
+export interface ValidatedGroup {
+  readonly type: "group";
+  readonly envelope: Envelope;
+  readonly groupId: string;
+  readonly traits: JsonObject;
+  /** The payload's top-level objectTypeId, in whatever spelling it came. */
+  readonly topLevelObjectTypeId: JsonValue | undefined;
+}
+
+export interface ValidatedTrack {
+  readonly type: "track";
+  readonly envelope: Envelope;
+  readonly event: string;
+  /** As sent: semantic detection requires an object only of the events it acts on. */
+  readonly properties: JsonValue | undefined;
+}
+
+export type ValidatedEvent = ValidatedGroup | ValidatedTrack;
+
+/** The object a group call or semantic event is about. */
+export interface ObjectRef {
+  readonly objectTypeId: string;
+  /** From the pipeline's object-type map: "company" for "1" by default, else `object_type_<id>`. */
+  readonly objectTypeName: string;
+  readonly objectId: string;
+}
+
+/** A group call, normalised: what every destination maps from. */
+export interface GroupUpsert {
+  readonly kind: "group_upsert";
+  readonly envelope: Envelope;
+  readonly object: ObjectRef;
+  /** Reserved traits under their canonical names, custom traits as sent; no objectTypeId or relationshipAttributes. */
+  readonly traits: JsonObject;
+  /** traits.createdAt as epoch milliseconds, when it was a valid date. */
+  readonly createdAt: number | undefined;
+  /** Attributes of the person-object relationship; only when a person is known. */
+  readonly relationshipAttributes: JsonObject | undefined;
+}
+
+export interface ObjectDeletion {
+  readonly kind: "delete_object";
+  readonly envelope: Envelope;
+  readonly object: ObjectRef;
+}
+
+export interface RelationshipDeletion {
+  readonly kind: "delete_relationship";
+  readonly envelope: Envelope;
+  readonly object: ObjectRef;
+}
+
+export type NormalisedEvent = GroupUpsert | ObjectDeletion | RelationshipDeletion;

@@ -1,0 +1,107 @@
+import type { JsonObject } from "../events/json.js";
+
+/**
+ * Stable dead-letter codes. A code is never renamed or reused for another meaning: dashboards,
+ * alerts and replay tooling key on them (docs/errors.md lists each with its cause).
+ */
+export type DeadLetterCode =
+  | "malformed_json"
+  | "invalid_encoding"
+  | "too_large"
+  | "too_deep"
+  | "too_many_keys"
+  | "not_an_object"
+  | "missing_type"
+  | "unknown_type"
+  | "invalid_id"
+  | "missing_group_id"
+  | "missing_event"
+  | "invalid_traits"
+  | "invalid_properties"
+  | "invalid_object_type_id"
+  | "invalid_relationship_attributes"
+  | "missing_object_id"
+  | "missing_user"
+  | "destination_limit";
+
+export type SkipReason =
+  | "unsupported_type"
+  | "not_semantic"
+  | "duplicate"
+  | "no_destination"
+  | "unsupported_by_destination";
+
+export type WarningCode =
+  | "invalid_timestamp"
+  | "invalid_created_at"
+  | "trait_conflict"
+  | "relationship_without_user"
+  | "invalid_address";
+
+export type Stage = "parse" | "validate" | "normalise" | "semantic" | "dedupe" | "integrations" | "destination";
+
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
+export interface DeadLetter {
+  readonly code: DeadLetterCode;
+  readonly message: string;
+  readonly stage: Stage;
+  /** Set when one destination refused the event and the others may still have taken it. */
+  readonly destination?: string;
+}
+
+export interface Skip {
+  readonly reason: SkipReason;
+  readonly message: string;
+  /** Set when one destination does not support the event (`unsupported_by_destination`). */
+  readonly destination?: string;
+}
+
+export interface RoutedRecord {
+  readonly destination: string;
+  readonly topic: string;
+  /** `<objectTypeId>:<objectId>` (plus the person for keys that name one). */
+  readonly key: string;
+  readonly value: JsonObject;
+}
+
+export type InputOutcome = "routed" | "skipped" | "dead_letter";
+
+/**
+ * Everything one input record became. `outcome` classifies the input as a whole, so that inputs
+ * always balance: routed when at least one destination record was produced, else dead_letter when
+ * anything refused it, else skipped.
+ */
+export interface RecordResult {
+  readonly outcome: InputOutcome;
+  readonly routed: readonly RoutedRecord[];
+  readonly skipped: readonly Skip[];
+  readonly deadLetters: readonly DeadLetter[];
+  readonly warnings: readonly Warning[];
+}
+
+export function classify(routed: readonly RoutedRecord[], deadLetters: readonly DeadLetter[]): InputOutcome {
+  if (routed.length > 0) return "routed";
+  return deadLetters.length > 0 ? "dead_letter" : "skipped";
+}
+
+/** A stage's answer: a value to pass on, or the end of the road for this record. */
+export type StepResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly deadLetter: DeadLetter }
+  | { readonly ok: false; readonly skip: Skip };
+
+export function ok<T>(value: T): StepResult<T> {
+  return { ok: true, value };
+}
+
+export function deadLetter(stage: Stage, code: DeadLetterCode, message: string): { ok: false; deadLetter: DeadLetter } {
+  return { ok: false, deadLetter: { code, message, stage } };
+}
+
+export function skip(reason: SkipReason, message: string): { ok: false; skip: Skip } {
+  return { ok: false, skip: { reason, message } };
+}
