@@ -1,0 +1,48 @@
+import { DESTINATION_IDS } from "../../src/destinations/index.js";
+import type { JsonObject } from "../../src/events/json.js";
+import { type PipelineConfig, parsePipelineConfig } from "../../src/pipeline/config.js";
+import type { RecordResult } from "../../src/pipeline/outcome.js";
+import { createPipeline, type Pipeline } from "../../src/pipeline/pipeline.js";
+
+/** The Kafka record timestamp the tests assume: 2026-01-01T00:00:00Z. */
+export const RECORD_TIME = Date.UTC(2026, 0, 1);
+
+export function config(overrides: unknown = {}): PipelineConfig {
+  return parsePipelineConfig(overrides, DESTINATION_IDS);
+}
+
+export function pipeline(overrides: unknown = {}): Pipeline {
+  return createPipeline(config(overrides));
+}
+
+let offset = 0;
+
+/** Runs one payload (an object, or raw text/bytes) through a pipeline. */
+export function run(payload: JsonObject | string | Uint8Array, target: Pipeline = pipeline()): RecordResult {
+  const bytes =
+    payload instanceof Uint8Array ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+  return target.process({ bytes, timestamp: RECORD_TIME, provenance: { topic: "cdp.raw.group", partition: 0, offset: String(offset++) } });
+}
+
+export function group(fields: JsonObject = {}): JsonObject {
+  return { type: "group", userId: "user-1", groupId: "acme", ...fields };
+}
+
+export function track(fields: JsonObject = {}): JsonObject {
+  return { type: "track", userId: "user-1", ...fields };
+}
+
+/** The single Customer.io record value of a routed result. */
+export function customerioValue(result: RecordResult): JsonObject {
+  const record = result.routed.find((r) => r.destination === "customerio");
+  if (!record) throw new Error(`not routed to customerio: ${JSON.stringify(result)}`);
+  return record.value;
+}
+
+export function warningCodes(result: RecordResult): string[] {
+  return result.warnings.map((warning) => warning.code);
+}
+
+export function deadLetterCode(result: RecordResult): string | undefined {
+  return result.deadLetters[0]?.code;
+}
