@@ -16,7 +16,10 @@ export function normaliseId(value: JsonValue | undefined): IdResult {
     if (!Number.isFinite(value)) return { ok: false, reason: "is not a finite number" };
     return { ok: true, id: decimal(value) };
   }
-  return { ok: false, reason: Array.isArray(value) ? "is an array" : typeof value === "object" ? "is an object" : "is a boolean" };
+  return {
+    ok: false,
+    reason: Array.isArray(value) ? "is an array" : typeof value === "object" ? "is an object" : "is a boolean",
+  };
 }
 
 /** 1e21 prints as "1e+21" with String(): write integers out in full. */

@@ -20,8 +20,14 @@ let offset = 0;
 /** Runs one payload (an object, or raw text/bytes) through a pipeline. */
 export function run(payload: JsonObject | string | Uint8Array, target: Pipeline = pipeline()): RecordResult {
   const bytes =
-    payload instanceof Uint8Array ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
-  return target.process({ bytes, timestamp: RECORD_TIME, provenance: { topic: "cdp.raw.group", partition: 0, offset: String(offset++) } });
+    payload instanceof Uint8Array
+      ? payload
+      : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+  return target.process({
+    bytes,
+    timestamp: RECORD_TIME,
+    provenance: { topic: "cdp.raw.group", partition: 0, offset: String(offset++) },
+  });
 }
 
 export function group(fields: JsonObject = {}): JsonObject {

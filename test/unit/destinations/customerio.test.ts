@@ -20,12 +20,15 @@ describe("customerio: group -> identify", () => {
 
   it("uses identify_anonymous when only an anonymousId is known, identify without any person", () => {
     expect(customerioValue(run({ type: "group", groupId: "g", anonymousId: "a" })).action).toBe("identify_anonymous");
-    expect(customerioValue(run({ type: "group", groupId: "g", anonymousId: "a", userId: "u" })).action).toBe("identify");
+    expect(customerioValue(run({ type: "group", groupId: "g", anonymousId: "a", userId: "u" })).action).toBe(
+      "identify",
+    );
     expect(customerioValue(run({ type: "group", groupId: "g" })).action).toBe("identify");
   });
 
   it("relates the person by cio_id (prefix removed), email, id or anonymous_id", () => {
-    const relationships = (fields: object) => customerioValue(run({ type: "group", groupId: "g", ...fields })).cio_relationships;
+    const relationships = (fields: object) =>
+      customerioValue(run({ type: "group", groupId: "g", ...fields })).cio_relationships;
     expect(relationships({ userId: "cio_03000001" })).toEqual([{ identifiers: { cio_id: "03000001" } }]);
     expect(relationships({ userId: "wile@acme.com" })).toEqual([{ identifiers: { email: "wile@acme.com" } }]);
     expect(relationships({ userId: "wileecoyote" })).toEqual([{ identifiers: { id: "wileecoyote" } }]);

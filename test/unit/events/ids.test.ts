@@ -16,7 +16,8 @@ describe("IDs: strings or finite numbers", () => {
   });
 
   it("counts empty and whitespace-only strings, null and absence as absent", () => {
-    for (const value of ["", "   ", "\t\n", null, undefined]) expect(normaliseId(value)).toEqual({ ok: true, id: undefined });
+    for (const value of ["", "   ", "\t\n", null, undefined])
+      expect(normaliseId(value)).toEqual({ ok: true, id: undefined });
   });
 
   it("refuses booleans, objects and arrays", () => {

@@ -24,7 +24,12 @@ describe("Pipeline configuration: validated once, then frozen", () => {
 
   it("reports every problem at once, each naming its setting", () => {
     try {
-      config({ limits: { maxDepth: 0, maxBytes: "big" }, dedupe: { windowSize: -1 }, destinations: { enabled: ["nope"] }, typo: 1 });
+      config({
+        limits: { maxDepth: 0, maxBytes: "big" },
+        dedupe: { windowSize: -1 },
+        destinations: { enabled: ["nope"] },
+        typo: 1,
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);

@@ -91,7 +91,11 @@ describe("Reserved traits: case-insensitive, ignoring _, - and spaces", () => {
 
 describe("Reserved traits: address sub-fields", () => {
   it("maps city, country, postalCode, state and street in any spelling, keeping other keys", () => {
-    expect(attributes({ Address: { CITY: "Oslo", postal_code: "0150", "Street ": "x", Country: "NO", STATE: "-", unit: 4 } })).toEqual({
+    expect(
+      attributes({
+        Address: { CITY: "Oslo", postal_code: "0150", "Street ": "x", Country: "NO", STATE: "-", unit: 4 },
+      }),
+    ).toEqual({
       address: { city: "Oslo", postalCode: "0150", street: "x", country: "NO", state: "-", unit: 4 },
     });
   });
@@ -157,7 +161,9 @@ describe("objectTypeId: top level, else traits (any casing), else 1", () => {
     for (const bad of [0, -1, 1.5, 2147483648, "+2", "-2", "2a", "", " 2", true, { id: 2 }, [2]]) {
       expect(deadLetterCode(run(group({ traits: { objectTypeId: bad } })))).toBe("invalid_object_type_id");
     }
-    expect(deadLetterCode(run(group({ objectTypeId: "abc", traits: { objectTypeId: 2 } })))).toBe("invalid_object_type_id");
+    expect(deadLetterCode(run(group({ objectTypeId: "abc", traits: { objectTypeId: 2 } })))).toBe(
+      "invalid_object_type_id",
+    );
   });
 
   it("treats a null objectTypeId as absent", () => {
@@ -167,18 +173,30 @@ describe("objectTypeId: top level, else traits (any casing), else 1", () => {
 
 describe("relationshipAttributes: an object, for the relationship only", () => {
   it("is taken out of the object's attributes and given to the relationship", () => {
-    const value = customerioValue(run(group({ traits: { name: "Acme", relationship_attributes: { role: "sponsor" } } })));
+    const value = customerioValue(
+      run(group({ traits: { name: "Acme", relationship_attributes: { role: "sponsor" } } })),
+    );
     expect(value.attributes).toEqual({ name: "Acme" });
-    expect(value.cio_relationships).toEqual([{ identifiers: { id: "user-1" }, relationship_attributes: { role: "sponsor" } }]);
+    expect(value.cio_relationships).toEqual([
+      { identifiers: { id: "user-1" }, relationship_attributes: { role: "sponsor" } },
+    ]);
   });
 
   it("dead-letters a value that is not an object as invalid_relationship_attributes", () => {
-    expect(deadLetterCode(run(group({ traits: { relationshipAttributes: "sponsor" } })))).toBe("invalid_relationship_attributes");
-    expect(deadLetterCode(run(group({ traits: { RelationshipAttributes: [1] } })))).toBe("invalid_relationship_attributes");
+    expect(deadLetterCode(run(group({ traits: { relationshipAttributes: "sponsor" } })))).toBe(
+      "invalid_relationship_attributes",
+    );
+    expect(deadLetterCode(run(group({ traits: { RelationshipAttributes: [1] } })))).toBe(
+      "invalid_relationship_attributes",
+    );
   });
 
   it("is dropped with relationship_without_user when no person is named", () => {
-    const result = run({ type: "group", groupId: "acme", traits: { relationshipAttributes: { role: "x" }, name: "Acme" } });
+    const result = run({
+      type: "group",
+      groupId: "acme",
+      traits: { relationshipAttributes: { role: "x" }, name: "Acme" },
+    });
     expect(customerioValue(result).attributes).toEqual({ name: "Acme" });
     expect(customerioValue(result).cio_relationships).toEqual([]);
     expect(warningCodes(result)).toEqual(["relationship_without_user"]);
@@ -230,7 +248,8 @@ describe("Safety: limits, checked before any recursive work", () => {
 
   it("dead-letters nesting deeper than 32 as too_deep, and accepts 32", () => {
     // The outer object is level 1; each array inside traits adds one.
-    const nest = (depth: number) => `{"type":"group","groupId":"g","traits":${"[".repeat(depth - 1)}1${"]".repeat(depth - 1)}}`;
+    const nest = (depth: number) =>
+      `{"type":"group","groupId":"g","traits":${"[".repeat(depth - 1)}1${"]".repeat(depth - 1)}}`;
     expect(deadLetterCode(run(nest(33)))).toBe("too_deep");
     expect(deadLetterCode(run(nest(32)))).toBe("invalid_traits");
   });
@@ -252,7 +271,9 @@ describe("Safety: limits, checked before any recursive work", () => {
   });
 
   it("is not fooled by brackets and colons inside strings", () => {
-    const result = run(group({ traits: { note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[:::::::::", quote: 'a "quoted" [ value' } }));
+    const result = run(
+      group({ traits: { note: "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[:::::::::", quote: 'a "quoted" [ value' } }),
+    );
     expect(result.outcome).toBe("routed");
   });
 
@@ -264,7 +285,8 @@ describe("Safety: limits, checked before any recursive work", () => {
   });
 
   it("never lets __proto__, constructor or prototype reach an object prototype", () => {
-    const raw = '{"type":"group","groupId":"g","traits":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":1,"address":{"__proto__":{"polluted":true}}}}';
+    const raw =
+      '{"type":"group","groupId":"g","traits":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":1,"address":{"__proto__":{"polluted":true}}}}';
     const value = customerioValue(run(raw));
     expect(({} as JsonObject).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty("polluted");

@@ -12,7 +12,12 @@ describe("Semantic events: names match case-insensitively, surrounding and doubl
   });
 
   it("knows Delete Relationship and its alias Relationship Deleted", () => {
-    for (const name of ["Delete Relationship", "delete  relationship", "Relationship Deleted", " RELATIONSHIP DELETED"]) {
+    for (const name of [
+      "Delete Relationship",
+      "delete  relationship",
+      "Relationship Deleted",
+      " RELATIONSHIP DELETED",
+    ]) {
       expect(semanticKind(name)).toBe("delete_relationship");
     }
   });
@@ -46,7 +51,9 @@ describe("Delete Object: requires properties.objectId (any casing)", () => {
 
   it("dead-letters a missing or empty objectId as missing_object_id", () => {
     expect(deadLetterCode(run(track({ event: "Delete Object", properties: {} })))).toBe("missing_object_id");
-    expect(deadLetterCode(run(track({ event: "Delete Object", properties: { objectId: " " } })))).toBe("missing_object_id");
+    expect(deadLetterCode(run(track({ event: "Delete Object", properties: { objectId: " " } })))).toBe(
+      "missing_object_id",
+    );
     expect(deadLetterCode(run(track({ event: "Delete Object" })))).toBe("missing_object_id");
     expect(deadLetterCode(run(track({ event: "Delete Object", properties: null })))).toBe("missing_object_id");
   });
@@ -64,7 +71,13 @@ describe("Delete Object: requires properties.objectId (any casing)", () => {
 
 describe("Delete Relationship: requires properties.objectId and userId or anonymousId", () => {
   it("deletes the relationship between that person and the object", () => {
-    const result = run(track({ event: "Delete Relationship", userId: "wileecoyote", properties: { objectId: "0e8c78ea", objectTypeId: 2 } }));
+    const result = run(
+      track({
+        event: "Delete Relationship",
+        userId: "wileecoyote",
+        properties: { objectId: "0e8c78ea", objectTypeId: 2 },
+      }),
+    );
     expect(customerioValue(result)).toMatchObject({
       action: "delete_relationships",
       identifiers: { object_type_id: "2", object_id: "0e8c78ea" },
@@ -73,18 +86,27 @@ describe("Delete Relationship: requires properties.objectId and userId or anonym
   });
 
   it("accepts an anonymousId alone", () => {
-    const result = run({ type: "track", event: "Delete Relationship", anonymousId: "anon", properties: { objectId: "o" } });
+    const result = run({
+      type: "track",
+      event: "Delete Relationship",
+      anonymousId: "anon",
+      properties: { objectId: "o" },
+    });
     expect(customerioValue(result).cio_relationships).toEqual([{ identifiers: { anonymous_id: "anon" } }]);
   });
 
   it("dead-letters a call without a person as missing_user", () => {
-    expect(deadLetterCode(run({ type: "track", event: "Delete Relationship", properties: { objectId: "o" } }))).toBe("missing_user");
-    expect(deadLetterCode(run({ type: "track", event: "Delete Relationship", userId: "", properties: { objectId: "o" } }))).toBe(
+    expect(deadLetterCode(run({ type: "track", event: "Delete Relationship", properties: { objectId: "o" } }))).toBe(
       "missing_user",
     );
+    expect(
+      deadLetterCode(run({ type: "track", event: "Delete Relationship", userId: "", properties: { objectId: "o" } })),
+    ).toBe("missing_user");
   });
 
   it("checks objectId before the person", () => {
-    expect(deadLetterCode(run({ type: "track", event: "Delete Relationship", properties: {} }))).toBe("missing_object_id");
+    expect(deadLetterCode(run({ type: "track", event: "Delete Relationship", properties: {} }))).toBe(
+      "missing_object_id",
+    );
   });
 });

@@ -1,0 +1,225 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { RecordResult } from "../../../src/pipeline/outcome.js";
+import { OutcomeSummary } from "../../../src/pipeline/summary.js";
+import { pipeline, run } from "../../support/events.js";
+
+// Property-based: any JSON whatsoever, hostile JSON, random bytes, deep and wide values all
+// yield outcomes and never an exception, and the outcomes always balance.
+
+const HOSTILE_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "createdAt",
+  "created_at",
+  "CREATED-AT",
+  "objectTypeId",
+  "object_type_id",
+  "relationshipAttributes",
+  "relationship_attributes",
+  "address",
+  "postal_code",
+  "City",
+  "objectId",
+  "object_id",
+  "name",
+  "NAME",
+];
+
+const key = fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 12 }));
+
+const scalarText = fc.oneof(
+  fc.constant("null"),
+  fc.boolean().map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
+  fc.integer().map(String),
+  fc.constantFrom("0", "-0", "1e308", "9007199254740993", "1.5e-7", "2147483648", "2"),
+  fc.string().map((s) => JSON.stringify(s)),
+  fc.constantFrom(
+    '"2015-02-23T22:28:55.6527521Z"',
+    '"2015-02-23T22:28:55.111Z,"',
+    '""',
+    '"   "',
+    '"cio_1"',
+    '"a@b.io"',
+  ),
+);
+
+/** JSON text built by hand, so keys such as __proto__ reach the parser as written. */
+const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    scalarText,
+    fc.array(tie("value"), { maxLength: 5 }).map((items) => `[${items.join(",")}]`),
+    fc
+      .array(fc.tuple(key, tie("value")), { maxLength: 6 })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`),
+  ),
+})).value;
+
+const TYPES = ["group", "track", "identify", "page", "screen", "alias", "GROUP", "", "delete"];
+const EVENTS = [
+  "Delete Object",
+  "delete  relationship",
+  "Object Deleted",
+  "Relationship Deleted",
+  "Order Completed",
+  "",
+];
+
+/** Payloads shaped like events, with every field drawn from hostile or random values. */
+const eventText = fc
+  .record(
+    {
+      type: fc.oneof(
+        fc.constantFrom(...TYPES).map((t) => JSON.stringify(t)),
+        jsonText,
+      ),
+      groupId: fc.oneof(scalarText, jsonText),
+      userId: fc.oneof(scalarText, jsonText),
+      anonymousId: scalarText,
+      messageId: fc.oneof(fc.constantFrom('"m1"', '"m2"', '"m3"'), scalarText),
+      event: fc.oneof(
+        fc.constantFrom(...EVENTS).map((e) => JSON.stringify(e)),
+        scalarText,
+      ),
+      traits: jsonText,
+      properties: jsonText,
+      integrations: fc.oneof(
+        jsonText,
+        fc.constantFrom(
+          '{"All":false,"Customer.io":true}',
+          '{"All":false}',
+          '{"customerio":false}',
+          '{"Mixpanel":false}',
+        ),
+      ),
+      objectTypeId: scalarText,
+      timestamp: scalarText,
+      receivedAt: scalarText,
+      context: jsonText,
+    },
+    { requiredKeys: [] },
+  )
+  .map(
+    (fields) =>
+      `{${Object.entries(fields)
+        .map(([k, v]) => `${JSON.stringify(k)}:${v}`)
+        .join(",")}}`,
+  );
+
+function assertWellFormed(result: RecordResult): void {
+  expect(["routed", "skipped", "dead_letter"]).toContain(result.outcome);
+  if (result.outcome === "routed") expect(result.routed.length).toBeGreaterThan(0);
+  if (result.outcome === "dead_letter") {
+    expect(result.routed).toHaveLength(0);
+    expect(result.deadLetters.length).toBeGreaterThan(0);
+  }
+  if (result.outcome === "skipped") {
+    expect(result.routed).toHaveLength(0);
+    expect(result.deadLetters).toHaveLength(0);
+    expect(result.skipped.length).toBeGreaterThan(0);
+  }
+  for (const deadLetter of result.deadLetters) expect(deadLetter.message.length).toBeGreaterThan(0);
+  for (const record of result.routed) {
+    expect(typeof record.key).toBe("string");
+    expect(() => JSON.stringify(record.value)).not.toThrow();
+  }
+}
+
+function assertNoPollution(): void {
+  expect(Object.keys(Object.prototype)).toEqual([]);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(Object.prototype.toString).toBe(Object.prototype.toString);
+}
+
+const RUNS = 500;
+
+describe("Safety: any JSON input yields outcomes, never an exception", () => {
+  it("for any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        assertWellFormed(run(JSON.stringify(value) ?? "null"));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("for event-shaped payloads built from hostile keys and values", () => {
+    const shared = pipeline();
+    fc.assert(
+      fc.property(eventText, (text) => {
+        assertWellFormed(run(text, shared));
+        assertNoPollution();
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+
+  it("for hand-built JSON text with __proto__, constructor and prototype keys at every level", () => {
+    fc.assert(
+      fc.property(jsonText, (text) => {
+        assertWellFormed(run(text));
+        assertWellFormed(run(`{"type":"group","groupId":"g","traits":${text}}`));
+        assertNoPollution();
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("for random bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+        assertWellFormed(run(bytes));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("for deep values: past the depth limit they are too_deep, never a stack overflow", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom("[", '{"a":'), (depth, open) => {
+        const close = open === "[" ? "]" : "}";
+        const text = `{"type":"group","groupId":"g","traits":{"x":${open.repeat(depth)}1${close.repeat(depth)}}}`;
+        const result = run(text);
+        assertWellFormed(result);
+        if (depth + 2 > 32) expect(result.deadLetters[0]?.code).toBe("too_deep");
+        else expect(result.outcome).toBe("routed");
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("for wide values: past the key limit they are too_many_keys", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000 }), (width) => {
+        const traits = Array.from({ length: width }, (_, i) => `"k${i}":${i}`).join(",");
+        const result = run(`{"type":"group","groupId":"g","traits":{${traits}}}`);
+        assertWellFormed(result);
+        if (width + 3 > 10_000) expect(result.deadLetters[0]?.code).toBe("too_many_keys");
+        else expect(result.outcome).toBe("routed");
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("Outcomes: routed + skipped + dead letters always equal the inputs", () => {
+  it("over any sequence of inputs through one pipeline", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(eventText, jsonText, fc.string()), { maxLength: 60 }), (texts) => {
+        const shared = pipeline({ dedupe: { windowSize: 5 } });
+        const summary = new OutcomeSummary();
+        for (const text of texts) summary.add(run(text, shared));
+        const { routed, skipped, dead_letter } = summary.outcomes;
+        expect(routed + skipped + dead_letter).toBe(texts.length);
+        expect(summary.inputs).toBe(texts.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
