@@ -1,6 +1,6 @@
 import { toUnixSeconds } from "../events/dates.js";
 import { isEmailLike } from "../events/ids.js";
-import { emptyObject, entriesOf, type JsonObject } from "../events/json.js";
+import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { Envelope, GroupUpsert, NormalisedEvent } from "../events/types.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { objectKey, recordEnvelope } from "./envelope.js";
@@ -23,9 +23,8 @@ export function personIdentifiers(envelope: Envelope): JsonObject | undefined {
 /** The object's attributes: the traits as sent, but createdAt as `created_at` in Unix seconds. */
 function attributes(event: GroupUpsert): JsonObject {
   const result = emptyObject();
-  for (const [key, value] of entriesOf(event.traits)) {
-    if (key === "createdAt") continue;
-    result[key] = value;
+  for (const key of Object.keys(event.traits)) {
+    if (key !== "createdAt") result[key] = event.traits[key] as JsonValue;
   }
   if (event.createdAt !== undefined) result.created_at = toUnixSeconds(event.createdAt);
   return result;

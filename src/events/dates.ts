@@ -15,6 +15,44 @@ const SECONDS_BELOW = 1e11;
 export function parseDate(value: unknown): number | undefined {
   if (typeof value === "number") return parseUnix(value);
   if (typeof value !== "string") return undefined;
+  return parseCanonicalUtc(value) ?? parseIso(value);
+}
+
+const ZERO = 48;
+
+/** Two to four ASCII digits at `at` as a number, or -1. */
+function digits(text: string, at: number, count: number): number {
+  let result = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    result = result * 10 + digit;
+  }
+  return result;
+}
+
+/**
+ * The shape nearly every sender uses, `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes), read
+ * without a regular expression: dates are parsed several times per event, and this is the hot
+ * path. Anything else, or anything this refuses, goes to the general parser.
+ */
+function parseCanonicalUtc(text: string): number | undefined {
+  if (text.length !== 24 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":")
+    return undefined;
+  if (text[16] !== ":" || text[19] !== "." || text[23] !== "Z") return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const millis = digits(text, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+function parseIso(value: string): number | undefined {
   const match = ISO.exec(value);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, zone] = match;
@@ -52,18 +90,20 @@ function zoneOffsetMinutes(zone: string): number | undefined {
   return sign * (hours * 60 + minutes);
 }
 
-/** Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not. */
 function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number) {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);
   return date.getTime();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month, 0);
-  return date.getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 /** Epoch milliseconds to an ISO-8601 UTC string with milliseconds. */

@@ -1,8 +1,20 @@
-import { emptyObject, entriesOf, type JsonObject, type JsonValue } from "./json.js";
+import { emptyObject, type JsonObject, type JsonValue } from "./json.js";
+
+const SEPARATORS = /[_\- ]/g;
+const FOLD_CACHE_LIMIT = 10_000;
+// Trait keys repeat from event to event (the same few dozen per source): folding each once is
+// a measurable part of the pipeline's cost. The cache is emptied when full, so memory stays bounded.
+const folded = new Map<string, string>();
 
 /** `created_at`, `CreatedAt`, `CREATED-AT`, `created at` all fold to `createdat`. */
 export function foldKey(key: string): string {
-  return key.replace(/[_\- ]/g, "").toLowerCase();
+  let result = folded.get(key);
+  if (result === undefined) {
+    result = key.replace(SEPARATORS, "").toLowerCase();
+    if (folded.size >= FOLD_CACHE_LIMIT) folded.clear();
+    folded.set(key, result);
+  }
+  return result;
 }
 
 /** A set of canonical names, looked up by folded spelling. */
@@ -24,7 +36,8 @@ export interface Renamed {
 export function renameToCanonical(input: JsonObject, names: ReadonlyMap<string, string>): Renamed {
   const object = emptyObject();
   const conflicts = new Set<string>();
-  for (const [key, value] of entriesOf(input)) {
+  for (const key of Object.keys(input)) {
+    const value = input[key] as JsonValue;
     const canonical = names.get(foldKey(key));
     if (canonical === undefined) {
       object[key] = value;

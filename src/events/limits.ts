@@ -35,14 +35,14 @@ export function checkShape(bytes: Uint8Array, limits: InputLimits): ShapeViolati
     if (inString) {
       if (byte === BACKSLASH) i++;
       else if (byte === QUOTE) inString = false;
-      continue;
-    }
-    if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       depth++;
       if (depth > limits.maxDepth) return { code: "too_deep", depth };
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
-    else if (byte === COLON) {
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      depth--;
+    } else if (byte === COLON) {
       keys++;
       if (keys > limits.maxKeys) return { code: "too_many_keys", keys };
     }

@@ -7,19 +7,23 @@
  */
 export class DedupeWindow {
   private readonly seen = new Set<string>();
+  /** The remembered ids in arrival order, as a ring: `next` is the slot of the oldest. */
+  private readonly ring: Array<string | undefined>;
+  private next = 0;
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number) {
+    this.ring = new Array<string | undefined>(size).fill(undefined);
+  }
 
   /** True when `messageId` was seen inside the window; otherwise remembers it. */
   checkAndRemember(messageId: string | undefined): boolean {
     if (messageId === undefined || this.size === 0) return false;
     if (this.seen.has(messageId)) return true;
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.ring[this.next] = messageId;
+    this.next = (this.next + 1) % this.size;
     this.seen.add(messageId);
-    if (this.seen.size > this.size) {
-      // A Set iterates in insertion order: the first value is the oldest.
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
     return false;
   }
 

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDate, toIso, toUnixSeconds } from "../../../src/events/dates.js";
 
@@ -77,5 +78,35 @@ describe("Dates: conversions", () => {
     expect(toIso(1424730535111)).toBe("2015-02-23T22:28:55.111Z");
     expect(toUnixSeconds(1424730535999)).toBe(1424730535);
     expect(toUnixSeconds(-1)).toBe(-1);
+  });
+});
+
+describe("Dates: the fast path for toISOString's shape agrees with the general parser", () => {
+  it("for every instant a Date can print with a four-digit year", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(100, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (millis) => {
+        const text = new Date(millis).toISOString();
+        expect(parseDate(text)).toBe(millis);
+        // The same instant with an explicit +00:00 zone takes the general parser.
+        expect(parseDate(text.replace("Z", "+00:00"))).toBe(millis);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("for 24-character strings that only look like it", () => {
+    const digit = fc.constantFrom(..."0123456789x");
+    const shaped = fc
+      .array(digit, { minLength: 17, maxLength: 17 })
+      .map(
+        (d) =>
+          `${d.slice(0, 4).join("")}-${d.slice(4, 6).join("")}-${d.slice(6, 8).join("")}T${d.slice(8, 10).join("")}:${d.slice(10, 12).join("")}:${d.slice(12, 14).join("")}.${d.slice(14, 17).join("")}Z`,
+      );
+    fc.assert(
+      fc.property(shaped, (text) => {
+        expect(parseDate(text)).toBe(parseDate(text.replace("Z", "+00:00")));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
