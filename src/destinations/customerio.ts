@@ -30,12 +30,9 @@ function attributes(event: GroupUpsert): JsonObject {
   return result;
 }
 
-function relationships(event: GroupUpsert): JsonObject[] {
+function relationships(event: NormalisedEvent, relationshipAttributes: JsonObject | undefined): JsonObject[] {
   const person = personIdentifiers(event.envelope);
-  if (person === undefined) return [];
-  const relationship: JsonObject = { identifiers: person };
-  if (event.relationshipAttributes !== undefined) relationship.relationship_attributes = event.relationshipAttributes;
-  return [relationship];
+  return person === undefined ? [] : [{ identifiers: person, relationship_attributes: relationshipAttributes ?? null }];
 }
 
 function entity(event: NormalisedEvent): JsonObject {
@@ -48,16 +45,61 @@ function entity(event: NormalisedEvent): JsonObject {
         ...base,
         action: anonymousOnly ? "identify_anonymous" : "identify",
         attributes: attributes(event),
-        cio_relationships: relationships(event),
+        cio_relationships: relationships(event, event.relationshipAttributes),
       };
     }
     case "delete_object":
-      return { ...base, action: "delete" };
-    case "delete_relationship": {
-      const person = personIdentifiers(event.envelope);
-      return { ...base, action: "delete_relationships", cio_relationships: person ? [{ identifiers: person }] : [] };
-    }
+      return { ...base, action: "delete", attributes: null, cio_relationships: [] };
+    case "delete_relationship":
+      return {
+        ...base,
+        action: "delete_relationships",
+        attributes: null,
+        cio_relationships: relationships(event, undefined),
+      };
   }
+}
+
+/** Customer.io's documented limits; it answers 200 to an oversized request and drops it, so they are checked here. */
+export const CUSTOMERIO_LIMITS = {
+  idBytes: 150,
+  attributeNameBytes: 150,
+  attributeValueBytes: 1000,
+  attributes: 300,
+  entityBytes: 32 * 1024,
+} as const;
+
+const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** What the API would receive: the entity without the router's own envelope fields. */
+function apiBody(value: JsonObject): string {
+  return JSON.stringify({
+    type: value.type,
+    action: value.action,
+    identifiers: value.identifiers,
+    attributes: value.attributes ?? undefined,
+    cio_relationships: value.cio_relationships,
+  });
+}
+
+/** The first limit the entity breaks, in words, or undefined. */
+export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject): string | undefined {
+  const limits = CUSTOMERIO_LIMITS;
+  if (utf8Length(event.object.objectId) > limits.idBytes) return `object_id is over ${limits.idBytes} bytes`;
+  const attributes = (value.attributes ?? {}) as JsonObject;
+  const names = Object.keys(attributes);
+  if (names.length > limits.attributes) return `${names.length} attributes; at most ${limits.attributes}`;
+  for (const name of names) {
+    if (utf8Length(name) > limits.attributeNameBytes)
+      return `attribute name ${JSON.stringify(name.slice(0, 40))}... is over ${limits.attributeNameBytes} bytes`;
+    const attribute = attributes[name];
+    const size = typeof attribute === "string" ? utf8Length(attribute) : utf8Length(JSON.stringify(attribute));
+    if (size > limits.attributeValueBytes)
+      return `attribute ${JSON.stringify(name)} is ${size} bytes; at most ${limits.attributeValueBytes}`;
+  }
+  const size = utf8Length(apiBody(value));
+  if (size > limits.entityBytes) return `the entity is ${size} bytes; at most ${limits.entityBytes}`;
+  return undefined;
 }
 
 /** Customer.io Track API v2 object entities (`type: "object"`). */
@@ -66,6 +108,10 @@ export const customerio: Destination = {
   displayName: "Customer.io",
   topics: [CUSTOMERIO_TOPIC],
   map(event): readonly DestinationOutput[] {
-    return [{ kind: "record", topic: CUSTOMERIO_TOPIC, key: objectKey(event), value: entity(event) }];
+    const value = entity(event);
+    const breach = customerioLimitBreach(event, value);
+    if (breach !== undefined)
+      return [{ kind: "refused", code: "destination_limit", message: `Customer.io: ${breach}` }];
+    return [{ kind: "record", topic: CUSTOMERIO_TOPIC, key: objectKey(event), value }];
   },
 };

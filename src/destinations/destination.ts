@@ -1,11 +1,18 @@
 import type { JsonObject } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
 import type { PipelineConfig } from "../pipeline/config.js";
-import type { DeadLetterCode } from "../pipeline/outcome.js";
+import type { DeadLetterCode, Warning } from "../pipeline/outcome.js";
 
 /** What a destination makes of one event: records, or a reason it takes none. */
 export type DestinationOutput =
-  | { readonly kind: "record"; readonly topic: string; readonly key: string; readonly value: JsonObject }
+  | {
+      readonly kind: "record";
+      readonly topic: string;
+      readonly key: string;
+      /** null: a tombstone, so that upsert sinks delete the row. */
+      readonly value: JsonObject | null;
+      readonly warnings?: readonly Warning[];
+    }
   | { readonly kind: "unsupported"; readonly message: string }
   | { readonly kind: "refused"; readonly code: DeadLetterCode; readonly message: string };
 

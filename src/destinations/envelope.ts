@@ -10,11 +10,18 @@ export function recordEnvelope(event: NormalisedEvent): JsonObject {
     received_at: envelope.receivedAt,
     source_topic: envelope.provenance.topic,
     source_partition: envelope.provenance.partition,
-    source_offset: envelope.provenance.offset,
+    source_offset: Number(envelope.provenance.offset),
   };
 }
 
 /** The record key the contract fixes: every record about one object lands in one partition. */
 export function objectKey(event: NormalisedEvent): string {
   return `${event.object.objectTypeId}:${event.object.objectId}`;
+}
+
+/** A key that also names the person, for records about one membership. */
+export function membershipKey(event: NormalisedEvent): string | undefined {
+  const { userId, anonymousId } = event.envelope;
+  if (userId !== undefined) return `${objectKey(event)}:user:${userId}`;
+  return anonymousId === undefined ? undefined : `${objectKey(event)}:anonymous:${anonymousId}`;
 }

@@ -1,11 +1,12 @@
+import { amplitude } from "./amplitude.js";
 import { customerio } from "./customerio.js";
 import type { Destination } from "./destination.js";
+import { hubspot } from "./hubspot.js";
+import { intercom } from "./intercom.js";
+import { mixpanel } from "./mixpanel.js";
+import { warehouse } from "./warehouse.js";
 
 /** Every destination cdp-router can route to, in one explicit list. */
-export const DESTINATIONS: readonly Destination[] = [customerio];
+export const DESTINATIONS: readonly Destination[] = [customerio, mixpanel, intercom, hubspot, amplitude, warehouse];
 
 export const DESTINATION_IDS: readonly string[] = DESTINATIONS.map((destination) => destination.id);
-
-export function destinationsById(ids: readonly string[]): Destination[] {
-  return DESTINATIONS.filter((destination) => ids.includes(destination.id));
-}

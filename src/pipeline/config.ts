@@ -9,8 +9,20 @@ export interface PipelineConfig {
   readonly limits: InputLimits;
   /** How many recent messageIds a pipeline remembers; 0 turns duplicate detection off. */
   readonly dedupe: { readonly windowSize: number };
+  readonly destinations: DestinationsConfig;
+}
+
+export interface DestinationsConfig {
   /** Ids of the destinations to route to. */
-  readonly destinations: { readonly enabled: readonly string[] };
+  readonly enabled: readonly string[];
+  readonly mixpanel: {
+    /** objectTypeId to the Mixpanel group key, where it differs from the object type's name. */
+    readonly groupKeys: Readonly<Record<string, string>>;
+  };
+  readonly hubspot: {
+    /** The unique company property that upserts are keyed by. */
+    readonly idProperty: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -100,7 +112,7 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
   const windowSize = integerIn("dedupe.windowSize", dedupeInput.windowSize, DEFAULT_WINDOW, 0, 10_000_000, problems);
 
   const destinationsInput = section("destinations", root.destinations, problems);
-  checkKeys("destinations.", destinationsInput, ["enabled"], problems);
+  checkKeys("destinations.", destinationsInput, ["enabled", "mixpanel", "hubspot"], problems);
   let enabled: string[] = [...knownDestinations];
   if (destinationsInput.enabled !== undefined) {
     const list = destinationsInput.enabled;
@@ -115,6 +127,35 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
     }
   }
 
+  const mixpanelInput = section("destinations.mixpanel", destinationsInput.mixpanel, problems);
+  checkKeys("destinations.mixpanel.", mixpanelInput, ["groupKeys"], problems);
+  const groupKeys: Record<string, string> = {};
+  for (const [id, key] of Object.entries(
+    section("destinations.mixpanel.groupKeys", mixpanelInput.groupKeys, problems),
+  )) {
+    if (parseObjectTypeId(id) !== id) problems.push(`destinations.mixpanel.groupKeys: "${id}" is not an objectTypeId`);
+    else if (typeof key !== "string" || key.trim() === "")
+      problems.push(`destinations.mixpanel.groupKeys.${id} must be a non-empty name`);
+    else groupKeys[id] = key;
+  }
+
+  const hubspotInput = section("destinations.hubspot", destinationsInput.hubspot, problems);
+  checkKeys("destinations.hubspot.", hubspotInput, ["idProperty"], problems);
+  let idProperty = "cdp_group_id";
+  if (hubspotInput.idProperty !== undefined) {
+    // HubSpot's internal property names: lower case letters, digits and underscores.
+    if (typeof hubspotInput.idProperty !== "string" || !/^[a-z][a-z0-9_]{0,99}$/.test(hubspotInput.idProperty)) {
+      problems.push("destinations.hubspot.idProperty must be a HubSpot property name (lower case letters, digits, _)");
+    } else {
+      idProperty = hubspotInput.idProperty;
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze({ objectTypes, limits, dedupe: { windowSize }, destinations: { enabled } });
+  return deepFreeze({
+    objectTypes,
+    limits,
+    dedupe: { windowSize },
+    destinations: { enabled, mixpanel: { groupKeys }, hubspot: { idProperty } },
+  });
 }

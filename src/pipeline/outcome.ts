@@ -36,7 +36,8 @@ export type WarningCode =
   | "invalid_created_at"
   | "trait_conflict"
   | "relationship_without_user"
-  | "invalid_address";
+  | "invalid_address"
+  | "array_dropped";
 
 export type Stage = "parse" | "validate" | "normalise" | "semantic" | "dedupe" | "integrations" | "destination";
 
@@ -65,7 +66,8 @@ export interface RoutedRecord {
   readonly topic: string;
   /** `<objectTypeId>:<objectId>` (plus the person for keys that name one). */
   readonly key: string;
-  readonly value: JsonObject;
+  /** The destination record as plain JSON; null is a tombstone (a Kafka record with no value). */
+  readonly value: JsonObject | null;
 }
 
 export type InputOutcome = "routed" | "skipped" | "dead_letter";

@@ -44,6 +44,7 @@ function route(
     for (const output of destination.map(event, config)) {
       if (output.kind === "record") {
         routed.push({ destination: destination.id, topic: output.topic, key: output.key, value: output.value });
+        if (output.warnings) warnings.push(...output.warnings);
       } else if (output.kind === "unsupported") {
         skipped.push({ reason: "unsupported_by_destination", message: output.message, destination: destination.id });
       } else {

@@ -38,10 +38,15 @@ export function track(fields: JsonObject = {}): JsonObject {
   return { type: "track", userId: "user-1", ...fields };
 }
 
+/** The values of every record a destination received, in order. */
+export function valuesFor(result: RecordResult, destination: string): Array<JsonObject | null> {
+  return result.routed.filter((r) => r.destination === destination).map((r) => r.value);
+}
+
 /** The single Customer.io record value of a routed result. */
 export function customerioValue(result: RecordResult): JsonObject {
   const record = result.routed.find((r) => r.destination === "customerio");
-  if (!record) throw new Error(`not routed to customerio: ${JSON.stringify(result)}`);
+  if (!record?.value) throw new Error(`not routed to customerio: ${JSON.stringify(result)}`);
   return record.value;
 }
 

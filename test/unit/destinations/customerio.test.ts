@@ -29,10 +29,18 @@ describe("customerio: group -> identify", () => {
   it("relates the person by cio_id (prefix removed), email, id or anonymous_id", () => {
     const relationships = (fields: object) =>
       customerioValue(run({ type: "group", groupId: "g", ...fields })).cio_relationships;
-    expect(relationships({ userId: "cio_03000001" })).toEqual([{ identifiers: { cio_id: "03000001" } }]);
-    expect(relationships({ userId: "wile@acme.com" })).toEqual([{ identifiers: { email: "wile@acme.com" } }]);
-    expect(relationships({ userId: "wileecoyote" })).toEqual([{ identifiers: { id: "wileecoyote" } }]);
-    expect(relationships({ anonymousId: "507f191e" })).toEqual([{ identifiers: { anonymous_id: "507f191e" } }]);
+    expect(relationships({ userId: "cio_03000001" })).toEqual([
+      { identifiers: { cio_id: "03000001" }, relationship_attributes: null },
+    ]);
+    expect(relationships({ userId: "wile@acme.com" })).toEqual([
+      { identifiers: { email: "wile@acme.com" }, relationship_attributes: null },
+    ]);
+    expect(relationships({ userId: "wileecoyote" })).toEqual([
+      { identifiers: { id: "wileecoyote" }, relationship_attributes: null },
+    ]);
+    expect(relationships({ anonymousId: "507f191e" })).toEqual([
+      { identifiers: { anonymous_id: "507f191e" }, relationship_attributes: null },
+    ]);
     expect(relationships({})).toEqual([]);
   });
 
@@ -44,7 +52,7 @@ describe("customerio: group -> identify", () => {
       source_topic: "cdp.raw.group",
       source_partition: 0,
     });
-    expect(typeof value.source_offset).toBe("string");
+    expect(typeof value.source_offset).toBe("number");
     expect(customerioValue(run(group())).message_id).toBeNull();
   });
 

@@ -8,7 +8,11 @@ describe("Pipeline configuration: the contract's defaults", () => {
       objectTypes: { "1": "company" },
       limits: { maxBytes: 524288, maxDepth: 32, maxKeys: 10000 },
       dedupe: { windowSize: 100000 },
-      destinations: { enabled: ["customerio"] },
+      destinations: {
+        enabled: ["customerio", "mixpanel", "intercom", "hubspot", "amplitude", "warehouse"],
+        mixpanel: { groupKeys: {} },
+        hubspot: { idProperty: "cdp_group_id" },
+      },
     });
   });
 });

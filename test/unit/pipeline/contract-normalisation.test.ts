@@ -25,7 +25,7 @@ describe("IDs: strings or finite numbers; numbers become decimal strings", () =>
   it("turns a numeric groupId and userId into strings", () => {
     const value = customerioValue(run(group({ groupId: 42, userId: 7 })));
     expect(value.identifiers).toEqual({ object_type_id: "1", object_id: "42" });
-    expect(value.cio_relationships).toEqual([{ identifiers: { id: "7" } }]);
+    expect(value.cio_relationships).toEqual([{ identifiers: { id: "7" }, relationship_attributes: null }]);
   });
 
   it("dead-letters an id that is neither a string nor a number", () => {
@@ -307,11 +307,18 @@ describe("integrations: by display name or id, case-insensitively", () => {
   it("matches names and ids in any case, and treats an options object as enabled", () => {
     expect(run(group({ integrations: { all: false, "CUSTOMER.IO": {} } })).outcome).toBe("routed");
     expect(run(group({ integrations: { All: false, customerio: true } })).outcome).toBe("routed");
-    expect(run(group({ integrations: { "customer.io": false } })).skipped[0]?.reason).toBe("no_destination");
+    const allButCustomerio = run(group({ integrations: { "customer.io": false } })).routed.map((r) => r.destination);
+    expect(allButCustomerio).not.toContain("customerio");
+    expect(allButCustomerio).toContain("mixpanel");
+    expect(run(group({ integrations: { All: false, AMPLITUDE: true } })).routed.map((r) => r.destination)).toEqual([
+      "amplitude",
+      "amplitude",
+    ]);
   });
 
   it("routes everywhere but a destination set to false", () => {
-    expect(run(group({ integrations: { Mixpanel: false } })).routed.map((r) => r.destination)).toEqual(["customerio"]);
+    const destinations = new Set(run(group({ integrations: { Mixpanel: false } })).routed.map((r) => r.destination));
+    expect([...destinations]).toEqual(["customerio", "intercom", "hubspot", "amplitude", "warehouse"]);
   });
 
   it("ignores integrations that are not an object", () => {

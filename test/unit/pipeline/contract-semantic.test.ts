@@ -81,7 +81,7 @@ describe("Delete Relationship: requires properties.objectId and userId or anonym
     expect(customerioValue(result)).toMatchObject({
       action: "delete_relationships",
       identifiers: { object_type_id: "2", object_id: "0e8c78ea" },
-      cio_relationships: [{ identifiers: { id: "wileecoyote" } }],
+      cio_relationships: [{ identifiers: { id: "wileecoyote" }, relationship_attributes: null }],
     });
   });
 
@@ -92,7 +92,9 @@ describe("Delete Relationship: requires properties.objectId and userId or anonym
       anonymousId: "anon",
       properties: { objectId: "o" },
     });
-    expect(customerioValue(result).cio_relationships).toEqual([{ identifiers: { anonymous_id: "anon" } }]);
+    expect(customerioValue(result).cio_relationships).toEqual([
+      { identifiers: { anonymous_id: "anon" }, relationship_attributes: null },
+    ]);
   });
 
   it("dead-letters a call without a person as missing_user", () => {

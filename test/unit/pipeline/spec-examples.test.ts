@@ -39,7 +39,7 @@ describe("spec example: a typical call (browser, analytics.group as the library 
 describe("spec example: a typical call (server-side, with a userId)", () => {
   it("relates the user to the object", () => {
     const value = customerioValue(run(fixture("02-typical-call-server.json")));
-    expect(value.cio_relationships).toEqual([{ identifiers: { id: "019mr8mf4r" } }]);
+    expect(value.cio_relationships).toEqual([{ identifiers: { id: "019mr8mf4r" }, relationship_attributes: null }]);
     expect(value.attributes).toEqual({
       name: "Acme",
       industry: "Technology",
@@ -60,7 +60,7 @@ describe("spec example: the full payload, trailing commas in its strings and all
       message_id: "022bb90c-bbac-11e4-8dfc-aa07a5b093db,",
       action: "identify",
       identifiers: { object_type_id: "1", object_id: "0e8c78ea9d97a7b8185e8632," },
-      cio_relationships: [{ identifiers: { id: "97980cfea0067" } }],
+      cio_relationships: [{ identifiers: { id: "97980cfea0067" }, relationship_attributes: null }],
     });
     expect((value.attributes as JsonObject).plan).toBe("enterprise,");
   });

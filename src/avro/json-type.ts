@@ -1,0 +1,29 @@
+import avro from "avsc";
+
+/**
+ * Free-form values (attributes, traits, relationship attributes) travel as JSON text in an Avro
+ * `string` marked `"logicalType": "json"`. Why not a recursive Avro union of null, boolean, long,
+ * double, string, array and map:
+ * - the JSON text round-trips everything JSON can say, exactly: null versus an absent key,
+ *   integers versus fractions, nesting, unicode, 2^53-1;
+ * - every language reads it with its own JSON parser, and a reader that does not know the
+ *   logical type (fastavro, Java Avro, Kafka Connect) simply sees a string;
+ * - avsc decodes Avro maps by assignment, so a `__proto__` key in a map is lost on the way back
+ *   (checked: it becomes the decoded object's prototype); JSON.parse keeps it as data.
+ * To avsc, this class turns the JSON value into its text when writing and back when reading.
+ */
+export class JsonTextType extends avro.types.LogicalType {
+  protected override _fromValue(text: unknown): unknown {
+    return JSON.parse(String(text));
+  }
+
+  protected override _toValue(value: unknown): unknown {
+    return JSON.stringify(value);
+  }
+
+  protected override _resolve(type: avro.Type): ((text: unknown) => unknown) | undefined {
+    return avro.Type.isType(type, "string", "logical:json") ? (text) => this._fromValue(text) : undefined;
+  }
+}
+
+export const LOGICAL_TYPES = { json: JsonTextType };

@@ -1,0 +1,57 @@
+import { emptyObject, type JsonObject } from "../events/json.js";
+import type { NormalisedEvent } from "../events/types.js";
+import type { Destination, DestinationOutput } from "./destination.js";
+import { objectKey, recordEnvelope } from "./envelope.js";
+
+export const AMPLITUDE_TOPIC = "cdp.dest.amplitude";
+
+function record(event: NormalisedEvent, fields: JsonObject): DestinationOutput {
+  return {
+    kind: "record",
+    topic: AMPLITUDE_TOPIC,
+    key: objectKey(event),
+    value: {
+      ...recordEnvelope(event),
+      group_type: event.object.objectTypeName,
+      group_value: event.object.objectId,
+      group_properties: null,
+      user_id: null,
+      device_id: null,
+      groups: null,
+      insert_id: event.envelope.messageId ?? null,
+      time: event.envelope.eventTime,
+      ...fields,
+    },
+  };
+}
+
+/**
+ * Amplitude group identify: the group's properties under `$set`, and, when a person is known,
+ * the person's `groups` assignment (user_id, else device_id from the anonymousId). Amplitude has
+ * no deletion API for groups or memberships: deletions are skipped as unsupported.
+ */
+export const amplitude: Destination = {
+  id: "amplitude",
+  displayName: "Amplitude",
+  topics: [AMPLITUDE_TOPIC],
+  map(event): readonly DestinationOutput[] {
+    if (event.kind !== "group_upsert") {
+      return [{ kind: "unsupported", message: "Amplitude has no API to delete a group or a group membership" }];
+    }
+    const outputs = [record(event, { operation: "group_identify", group_properties: { $set: event.traits } })];
+    const { userId, anonymousId } = event.envelope;
+    if (userId !== undefined || anonymousId !== undefined) {
+      const groups = emptyObject();
+      groups[event.object.objectTypeName] = event.object.objectId;
+      outputs.push(
+        record(event, {
+          operation: "user_groups",
+          user_id: userId ?? null,
+          device_id: userId === undefined ? (anonymousId ?? null) : null,
+          groups,
+        }),
+      );
+    }
+    return outputs;
+  },
+};

@@ -1,0 +1,119 @@
+import { toUnixSeconds } from "../events/dates.js";
+import { isEmailLike } from "../events/ids.js";
+import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
+import { foldKey } from "../events/keys.js";
+import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
+import type { Warning } from "../pipeline/outcome.js";
+import type { Destination, DestinationOutput } from "./destination.js";
+import { objectKey, recordEnvelope } from "./envelope.js";
+import { integerOf, stringOf } from "./values.js";
+
+export const INTERCOM_TOPIC = "cdp.dest.intercom";
+
+/** Traits that have a company field of their own; every other trait is a custom attribute. */
+const COMPANY_FIELDS = new Set(["name", "createdAt", "plan", "employees", "website", "industry"]);
+const MONTHLY_SPEND = foldKey("monthlySpend");
+
+/**
+ * Intercom custom attributes are flat scalars: nested objects are flattened with `_`
+ * (address.city becomes address_city) and arrays are dropped, each with a warning.
+ */
+function flatten(prefix: string, value: JsonValue, into: JsonObject, warnings: Warning[]): void {
+  if (Array.isArray(value)) {
+    warnings.push({
+      code: "array_dropped",
+      message: `Intercom: ${prefix} is an array; custom attributes cannot hold arrays`,
+    });
+  } else if (isJsonObject(value)) {
+    for (const key of Object.keys(value)) flatten(`${prefix}_${key}`, value[key] as JsonValue, into, warnings);
+  } else if (Object.hasOwn(into, prefix)) {
+    warnings.push({
+      code: "trait_conflict",
+      message: `Intercom: ${prefix} is both a trait and a flattened nested trait; the first was kept`,
+    });
+  } else {
+    into[prefix] = value;
+  }
+}
+
+function company(event: GroupUpsert, warnings: Warning[]): JsonObject {
+  const { traits } = event;
+  const customAttributes = emptyObject();
+  let monthlySpend: JsonValue | undefined;
+  for (const key of Object.keys(traits)) {
+    if (COMPANY_FIELDS.has(key)) continue;
+    if (foldKey(key) === MONTHLY_SPEND) {
+      monthlySpend ??= traits[key];
+      continue;
+    }
+    flatten(key, traits[key] as JsonValue, customAttributes, warnings);
+  }
+  return {
+    name: stringOf(traits.name),
+    remote_created_at: event.createdAt === undefined ? null : toUnixSeconds(event.createdAt),
+    plan: stringOf(traits.plan),
+    size: integerOf(traits.employees),
+    website: stringOf(traits.website),
+    industry: stringOf(traits.industry),
+    monthly_spend: integerOf(monthlySpend),
+    custom_attributes: customAttributes,
+  };
+}
+
+function contact(event: NormalisedEvent): JsonObject | null {
+  const { userId } = event.envelope;
+  if (userId === undefined) return null;
+  return { external_id: userId, email: isEmailLike(userId) ? userId : null };
+}
+
+interface Operation {
+  readonly name: "upsert" | "delete" | "detach";
+  readonly company: JsonObject | null;
+  readonly contact: JsonObject | null;
+  readonly warnings?: Warning[];
+}
+
+function record(event: NormalisedEvent, op: Operation): DestinationOutput {
+  return {
+    kind: "record",
+    topic: INTERCOM_TOPIC,
+    key: objectKey(event),
+    value: {
+      ...recordEnvelope(event),
+      operation: op.name,
+      company_id: event.object.objectId,
+      company: op.company,
+      contact: op.contact,
+    },
+    ...(op.warnings && op.warnings.length > 0 ? { warnings: op.warnings } : {}),
+  };
+}
+
+/** Intercom companies: upsert with the contact to attach, delete, detach. */
+export const intercom: Destination = {
+  id: "intercom",
+  displayName: "Intercom",
+  topics: [INTERCOM_TOPIC],
+  map(event): readonly DestinationOutput[] {
+    switch (event.kind) {
+      case "group_upsert": {
+        const warnings: Warning[] = [];
+        return [
+          record(event, { name: "upsert", company: company(event, warnings), contact: contact(event), warnings }),
+        ];
+      }
+      case "delete_object":
+        return [record(event, { name: "delete", company: null, contact: null })];
+      case "delete_relationship":
+        if (event.envelope.userId === undefined) {
+          return [
+            {
+              kind: "unsupported",
+              message: "Intercom contacts are found by userId; this call names only an anonymousId",
+            },
+          ];
+        }
+        return [record(event, { name: "detach", company: null, contact: contact(event) })];
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import type { JsonValue } from "../events/json.js";
+
+/** A scalar as text (numbers and booleans written out); objects, arrays and null give null. */
+export function textOf(value: JsonValue | undefined): string | null {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return null;
+}
+
+/** A string, or null for anything else: for fields a destination defines as text. */
+export function stringOf(value: JsonValue | undefined): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/**
+ * A whole number for APIs that want integers: finite numbers rounded, decimal strings (" 329 ",
+ * "1e3", "12.7") parsed and rounded; null for anything else or beyond 2^53.
+ */
+export function integerOf(value: JsonValue | undefined): number | null {
+  let numeric: number;
+  if (typeof value === "number") numeric = value;
+  else if (typeof value === "string" && value.trim() !== "" && /^[\s+\-\d.eE]+$/.test(value)) numeric = Number(value);
+  else return null;
+  if (!Number.isFinite(numeric)) return null;
+  const rounded = Math.round(numeric);
+  return Number.isSafeInteger(rounded) ? rounded : null;
+}
+
+/**
+ * The host of a website for HubSpot's `domain`: no scheme, credentials, path, query, port or
+ * leading `www.`, lower case. `https://www.Acme.com:443/about` becomes `acme.com`.
+ */
+export function domainOf(value: JsonValue | undefined): string | null {
+  if (typeof value !== "string" || value.trim() === "") return null;
+  const withoutScheme = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  const authority = withoutScheme.split(/[/?#]/, 1)[0] ?? "";
+  const host = (authority.includes("@") ? authority.slice(authority.lastIndexOf("@") + 1) : authority).replace(
+    /:\d*$/,
+    "",
+  );
+  const domain = host
+    .toLowerCase()
+    .replace(/^www\./, "")
+    .replace(/\.$/, "");
+  return domain === "" ? null : domain;
+}
+
+/** `totalBilled`, `Total Billed`, `total-billed` and `TOTAL_BILLED` all become `total_billed`. */
+export function snakeCase(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
