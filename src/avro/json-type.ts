@@ -17,8 +17,12 @@ export class JsonTextType extends avro.types.LogicalType {
     return JSON.parse(String(text));
   }
 
+  /**
+   * A bare null is not taken: in a `["null", json]` union the null branch stands for it, and
+   * avsc refuses a value that two branches accept. Nulls inside the value are JSON as usual.
+   */
   protected override _toValue(value: unknown): unknown {
-    return JSON.stringify(value);
+    return value === null ? undefined : JSON.stringify(value);
   }
 
   protected override _resolve(type: avro.Type): ((text: unknown) => unknown) | undefined {
