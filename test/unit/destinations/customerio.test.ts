@@ -60,3 +60,44 @@ describe("customerio: group -> identify", () => {
     expect(customerioValue(run(group({ traits: { plan: null } }))).attributes).toEqual({ plan: null });
   });
 });
+
+describe("customerio: limits, checked before a record is emitted", () => {
+  const refused = (fields: object) => {
+    const result = run(group(fields as never));
+    return { result, deadLetter: result.deadLetters.find((d) => d.destination === "customerio") };
+  };
+
+  it("refuses an object id over 150 bytes with destination_limit, for Customer.io only", () => {
+    const { result, deadLetter } = refused({ groupId: "é".repeat(76) });
+    expect(deadLetter).toMatchObject({ code: "destination_limit", stage: "destination" });
+    expect(result.outcome).toBe("routed");
+    expect(result.routed.some((r) => r.destination === "customerio")).toBe(false);
+    expect(result.routed.some((r) => r.destination === "mixpanel")).toBe(true);
+    expect(refused({ groupId: "x".repeat(150) }).deadLetter).toBeUndefined();
+  });
+
+  it("refuses attribute names over 150 bytes and values over 1000 bytes", () => {
+    expect(refused({ traits: { ["n".repeat(151)]: 1 } }).deadLetter?.message).toMatch(/attribute name/);
+    expect(refused({ traits: { note: "x".repeat(1001) } }).deadLetter?.message).toMatch(/"note" is 1001 bytes/);
+    expect(refused({ traits: { note: "x".repeat(1000) } }).deadLetter).toBeUndefined();
+    expect(refused({ traits: { nested: { list: "y".repeat(1000) } } }).deadLetter?.code).toBe("destination_limit");
+  });
+
+  it("refuses more than 300 attributes", () => {
+    const traits = Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`a${i}`, i]));
+    expect(refused({ traits }).deadLetter?.message).toMatch(/301 attributes/);
+    delete (traits as Record<string, number>).a300;
+    expect(refused({ traits }).deadLetter).toBeUndefined();
+  });
+
+  it("refuses a whole entity over 32 KB", () => {
+    const traits = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`a${i}`, "z".repeat(900)]));
+    expect(refused({ traits }).deadLetter?.message).toMatch(/entity is \d+ bytes/);
+  });
+
+  it("dead-letters the event as a whole only when no destination takes it", () => {
+    const only = run(group({ groupId: "x".repeat(151), integrations: { All: false, "Customer.io": true } }));
+    expect(only.outcome).toBe("dead_letter");
+    expect(only.deadLetters[0]).toMatchObject({ code: "destination_limit", destination: "customerio" });
+  });
+});
