@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
+import { schemasCommand } from "./schemas-command.js";
 import { stackCommand } from "./stack-command.js";
 import { startCommand } from "./start-command.js";
 import { transformCommand } from "./transform-command.js";
@@ -17,7 +18,8 @@ const program = new Command("cdp-router")
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(stackCommand())
-  .addCommand(transformCommand());
+  .addCommand(transformCommand())
+  .addCommand(schemasCommand());
 
 try {
   await program.parseAsync(process.argv);
