@@ -12,9 +12,13 @@ export function stringOf(value: JsonValue | undefined): string | null {
   return typeof value === "string" ? value : null;
 }
 
+/** avsc writes a `long` only within ±(2^53 - 2): one step short of Number.MAX_SAFE_INTEGER. */
+const AVRO_LONG_LIMIT = 9_007_199_254_740_990;
+
 /**
  * A whole number for APIs that want integers: finite numbers rounded, decimal strings (" 329 ",
- * "1e3", "12.7") parsed and rounded; null for anything else or beyond 2^53.
+ * "1e3", "12.7") parsed and rounded; null for anything else or beyond what an Avro long written
+ * by avsc can hold (the value is still in the free-form JSON where the destination has one).
  */
 export function integerOf(value: JsonValue | undefined): number | null {
   let numeric: number;
@@ -23,7 +27,7 @@ export function integerOf(value: JsonValue | undefined): number | null {
   else return null;
   if (!Number.isFinite(numeric)) return null;
   const rounded = Math.round(numeric);
-  return Number.isSafeInteger(rounded) ? rounded : null;
+  return Math.abs(rounded) <= AVRO_LONG_LIMIT ? rounded : null;
 }
 
 /**
