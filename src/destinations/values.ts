@@ -49,12 +49,23 @@ export function domainOf(value: JsonValue | undefined): string | null {
   return domain === "" ? null : domain;
 }
 
+const SNAKE_CACHE_LIMIT = 10_000;
+// Trait keys repeat from event to event; four regular expressions per key per event were the
+// largest single cost of the HubSpot mapping. Bounded: emptied when full.
+const snakeCache = new Map<string, string>();
+
 /** `totalBilled`, `Total Billed`, `total-billed` and `TOTAL_BILLED` all become `total_billed`. */
 export function snakeCase(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
+  let result = snakeCache.get(key);
+  if (result === undefined) {
+    result = key
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "");
+    if (snakeCache.size >= SNAKE_CACHE_LIMIT) snakeCache.clear();
+    snakeCache.set(key, result);
+  }
+  return result;
 }

@@ -96,6 +96,8 @@ export interface Envelope {
   readonly channel: string | undefined;
   readonly version: number | undefined;
   readonly provenance: Provenance;
+  /** The raw event's size in bytes: an upper bound that lets destinations skip size checks. */
+  readonly rawBytes: number;
 }
 
 export interface ValidatedGroup {

@@ -75,6 +75,7 @@ export function validateEvent(
     channel: optionalString(payload.channel),
     version: typeof payload.version === "number" ? payload.version : undefined,
     provenance: input.provenance,
+    rawBytes: input.bytes.length,
   };
 
   if (type === "group") {

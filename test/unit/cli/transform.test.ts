@@ -63,10 +63,33 @@ const INPUT = [
   JSON.stringify({ type: "group", userId: "u1", groupId: "acme", messageId: "m1" }),
 ].join("\n");
 
+/** A configuration routing to Customer.io alone, so the line-by-line expectations stay readable. */
+function customerioOnly(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "cdp-config-")), "customerio.json");
+  writeFileSync(file, JSON.stringify({ destinations: { enabled: ["customerio"] } }));
+  return file;
+}
+
 describe("cdp-router transform", () => {
   let result: { lines: Line[]; stderr: string };
   beforeAll(async () => {
-    result = await transform(INPUT);
+    result = await transform(INPUT, ["--config", customerioOnly()]);
+  });
+
+  it("routes to every destination by default, one line per record", async () => {
+    const all = await transform(INPUT.split("\n")[0] ?? "");
+    expect(all.lines.map((l) => l.destination)).toEqual([
+      "customerio",
+      "mixpanel",
+      "mixpanel",
+      "intercom",
+      "hubspot",
+      "amplitude",
+      "amplitude",
+      "warehouse",
+      "warehouse",
+    ]);
+    expect(all.stderr).toContain("records: amplitude 2, customerio 1, hubspot 1, intercom 1, mixpanel 2, warehouse 2");
   });
 
   it("prints one NDJSON line per outcome with the 1-based input line", () => {
@@ -116,7 +139,15 @@ describe("cdp-router transform", () => {
       Buffer.from(`${JSON.stringify({ type: "group", groupId: "g" })}\r\n`),
       Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]),
     ]);
-    const child = execFile(process.execPath, [CLI, "transform", "-", "--record-time", "0"]);
+    const child = execFile(process.execPath, [
+      CLI,
+      "transform",
+      "-",
+      "--record-time",
+      "0",
+      "--config",
+      customerioOnly(),
+    ]);
     child.stdin?.end(bytes);
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -135,7 +166,11 @@ describe("cdp-router transform", () => {
     const dir = mkdtempSync(join(tmpdir(), "cdp-config-"));
     writeFileSync(
       join(dir, "good.json"),
-      JSON.stringify({ objectTypes: { "2": "school" }, dedupe: { windowSize: 0 } }),
+      JSON.stringify({
+        objectTypes: { "2": "school" },
+        dedupe: { windowSize: 0 },
+        destinations: { enabled: ["customerio"] },
+      }),
     );
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ limits: { maxDepth: "deep" } }));
     const repeated = `${INPUT.split("\n")[0]}\n${INPUT.split("\n")[0]}\n`;
