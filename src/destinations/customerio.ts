@@ -82,6 +82,15 @@ function apiBody(value: JsonObject): string {
   });
 }
 
+/**
+ * Everything in the entity comes from the raw event, re-serialised: strings never grow (JSON.stringify
+ * escapes only what the raw JSON had to escape, never longer), key names never grow (a canonical
+ * reserved name is a spelling without separators), but a number can (`1e20` prints as 21 digits):
+ * at most 5 bytes out per raw byte, plus a fixed envelope. Below this many raw bytes the whole
+ * entity cannot reach 32 KB, and serialising it to find out is skipped (it cost 8% of the pipeline).
+ */
+const ENTITY_CHECK_FROM_RAW_BYTES = Math.floor((CUSTOMERIO_LIMITS.entityBytes - 1024) / 5);
+
 /** The first limit the entity breaks, in words, or undefined. */
 export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject): string | undefined {
   const limits = CUSTOMERIO_LIMITS;
@@ -93,10 +102,13 @@ export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject)
     if (utf8Length(name) > limits.attributeNameBytes)
       return `attribute name ${JSON.stringify(name.slice(0, 40))}... is over ${limits.attributeNameBytes} bytes`;
     const attribute = attributes[name];
+    // Numbers, booleans and null print in at most 24 bytes: only strings and structures can pass 1000.
+    if (typeof attribute !== "string" && (typeof attribute !== "object" || attribute === null)) continue;
     const size = typeof attribute === "string" ? utf8Length(attribute) : utf8Length(JSON.stringify(attribute));
     if (size > limits.attributeValueBytes)
       return `attribute ${JSON.stringify(name)} is ${size} bytes; at most ${limits.attributeValueBytes}`;
   }
+  if (event.envelope.rawBytes < ENTITY_CHECK_FROM_RAW_BYTES) return undefined;
   const size = utf8Length(apiBody(value));
   if (size > limits.entityBytes) return `the entity is ${size} bytes; at most ${limits.entityBytes}`;
   return undefined;

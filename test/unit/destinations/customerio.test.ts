@@ -101,3 +101,16 @@ describe("customerio: limits, checked before a record is emitted", () => {
     expect(only.deadLetters[0]).toMatchObject({ code: "destination_limit", destination: "customerio" });
   });
 });
+
+describe("customerio: the whole-entity check is skipped only where it cannot fail", () => {
+  it("catches numbers that print five times longer than they were sent", () => {
+    // 9e20 is 4 raw bytes and prints as 21 digits: 40 attributes of 40 such numbers are about 8 KB
+    // raw and 35 KB printed, each attribute under 1000 bytes.
+    const list = `[${Array.from({ length: 40 }, () => "9e20").join(",")}]`;
+    const traits = Array.from({ length: 40 }, (_, i) => `"a${i}":${list}`).join(",");
+    const raw = `{"type":"group","groupId":"g","traits":{${traits}}}`;
+    expect(raw.length).toBeLessThan(9000);
+    const deadLetter = run(raw).deadLetters.find((d) => d.destination === "customerio");
+    expect(deadLetter?.message).toMatch(/the entity is \d+ bytes/);
+  });
+});
