@@ -1,28 +1,22 @@
 import { emptyObject, type JsonObject } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
 import type { Destination, DestinationOutput } from "./destination.js";
-import { objectKey, recordEnvelope } from "./envelope.js";
+import { objectRecord } from "./envelope.js";
 
 export const AMPLITUDE_TOPIC = "cdp.dest.amplitude";
 
 function record(event: NormalisedEvent, fields: JsonObject): DestinationOutput {
-  return {
-    kind: "record",
-    topic: AMPLITUDE_TOPIC,
-    key: objectKey(event),
-    value: {
-      ...recordEnvelope(event),
-      group_type: event.object.objectTypeName,
-      group_value: event.object.objectId,
-      group_properties: null,
-      user_id: null,
-      device_id: null,
-      groups: null,
-      insert_id: event.envelope.messageId ?? null,
-      time: event.envelope.eventTime,
-      ...fields,
-    },
-  };
+  return objectRecord(event, AMPLITUDE_TOPIC, {
+    group_type: event.object.objectTypeName,
+    group_value: event.object.objectId,
+    group_properties: null,
+    user_id: null,
+    device_id: null,
+    groups: null,
+    insert_id: event.envelope.messageId ?? null,
+    time: event.envelope.eventTime,
+    ...fields,
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { JsonObject } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
+import type { Warning } from "../pipeline/outcome.js";
+import type { DestinationOutput } from "./destination.js";
 
 /** Fields every destination record carries: message id, times (epoch ms) and provenance. */
 export function recordEnvelope(event: NormalisedEvent): JsonObject {
@@ -24,4 +26,20 @@ export function membershipKey(event: NormalisedEvent): string | undefined {
   const { userId, anonymousId } = event.envelope;
   if (userId !== undefined) return `${objectKey(event)}:user:${userId}`;
   return anonymousId === undefined ? undefined : `${objectKey(event)}:anonymous:${anonymousId}`;
+}
+
+/** A record about the event's object: keyed by `objectKey`, the envelope fields, then `fields`. */
+export function objectRecord(
+  event: NormalisedEvent,
+  topic: string,
+  fields: JsonObject,
+  warnings: readonly Warning[] = [],
+): DestinationOutput {
+  return {
+    kind: "record",
+    topic,
+    key: objectKey(event),
+    value: { ...recordEnvelope(event), ...fields },
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }

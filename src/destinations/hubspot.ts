@@ -4,7 +4,7 @@ import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
 import type { PipelineConfig } from "../pipeline/config.js";
 import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
-import { objectKey, recordEnvelope } from "./envelope.js";
+import { objectRecord } from "./envelope.js";
 import { domainOf, integerOf, snakeCase, textOf } from "./values.js";
 
 export const HUBSPOT_TOPIC = "cdp.dest.hubspot";
@@ -80,20 +80,18 @@ function record(
   props: JsonObject | null,
   warnings: Warning[] = [],
 ): DestinationOutput {
-  return {
-    kind: "record",
-    topic: HUBSPOT_TOPIC,
-    key: objectKey(event),
-    value: {
-      ...recordEnvelope(event),
+  return objectRecord(
+    event,
+    HUBSPOT_TOPIC,
+    {
       operation,
       id_property: config.destinations.hubspot.idProperty,
       id_value: event.object.objectId,
       properties: props,
       contact: operation === "archive" ? null : contact(event),
     },
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+    warnings,
+  );
 }
 
 /** HubSpot companies, upserted by a unique id property (default `cdp_group_id`). */

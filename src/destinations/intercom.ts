@@ -5,7 +5,7 @@ import { foldKey } from "../events/keys.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
 import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
-import { objectKey, recordEnvelope } from "./envelope.js";
+import { objectRecord } from "./envelope.js";
 import { integerOf, stringOf } from "./values.js";
 
 export const INTERCOM_TOPIC = "cdp.dest.intercom";
@@ -74,19 +74,8 @@ interface Operation {
 }
 
 function record(event: NormalisedEvent, op: Operation): DestinationOutput {
-  return {
-    kind: "record",
-    topic: INTERCOM_TOPIC,
-    key: objectKey(event),
-    value: {
-      ...recordEnvelope(event),
-      operation: op.name,
-      company_id: event.object.objectId,
-      company: op.company,
-      contact: op.contact,
-    },
-    ...(op.warnings && op.warnings.length > 0 ? { warnings: op.warnings } : {}),
-  };
+  const fields = { operation: op.name, company_id: event.object.objectId, company: op.company, contact: op.contact };
+  return objectRecord(event, INTERCOM_TOPIC, fields, op.warnings);
 }
 
 /** Intercom companies: upsert with the contact to attach, delete, detach. */

@@ -3,7 +3,7 @@ import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js"
 import type { NormalisedEvent } from "../events/types.js";
 import type { PipelineConfig } from "../pipeline/config.js";
 import type { Destination, DestinationOutput } from "./destination.js";
-import { objectKey, recordEnvelope } from "./envelope.js";
+import { objectRecord } from "./envelope.js";
 
 export const MIXPANEL_TOPIC = "cdp.dest.mixpanel";
 
@@ -27,20 +27,11 @@ function update(
   config: PipelineConfig,
   fields: { profile: "group" | "user"; operation: string; distinct_id: string | null; properties: JsonObject | null },
 ): DestinationOutput {
-  return {
-    kind: "record",
-    topic: MIXPANEL_TOPIC,
-    key: objectKey(event),
-    value: {
-      ...recordEnvelope(event),
-      profile: fields.profile,
-      operation: fields.operation,
-      group_key: groupKey(event, config),
-      group_id: event.object.objectId,
-      distinct_id: fields.distinct_id,
-      properties: fields.properties,
-    },
-  };
+  return objectRecord(event, MIXPANEL_TOPIC, {
+    ...fields,
+    group_key: groupKey(event, config),
+    group_id: event.object.objectId,
+  });
 }
 
 /**

@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../../../src/events/json.js";
 import { customerioValue, deadLetterCode, RECORD_TIME, run, warningCodes } from "../../support/events.js";
+import { specExampleText } from "../../support/fixtures.js";
 
 // Every example payload of customerio-group-spec.txt, as test/fixtures/spec holds it.
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`../../fixtures/spec/${name}`, import.meta.url), "utf8");
-}
+const fixture = specExampleText;
 
 /** The spec's objects and deletion examples are API request bodies: the endpoint implies the type. */
 function withType(text: string, type: string): string {
