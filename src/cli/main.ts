@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
+import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
+import { sendCommand } from "./send-command.js";
 import { stackCommand } from "./stack-command.js";
 import { startCommand } from "./start-command.js";
+import { topicsCommand } from "./topics-command.js";
 import { transformCommand } from "./transform-command.js";
 
 silenceKafkajsTimeoutWarning();
@@ -17,6 +20,9 @@ const program = new Command("cdp-router")
   .version(version)
   .showHelpAfterError()
   .addCommand(startCommand())
+  .addCommand(runCommand())
+  .addCommand(sendCommand())
+  .addCommand(topicsCommand())
   .addCommand(stackCommand())
   .addCommand(transformCommand())
   .addCommand(schemasCommand());

@@ -22,7 +22,9 @@ export type DeadLetterCode =
   | "invalid_relationship_attributes"
   | "missing_object_id"
   | "missing_user"
-  | "destination_limit";
+  | "destination_limit"
+  | "encoding_failed"
+  | "internal_error";
 
 export type SkipReason =
   | "unsupported_type"

@@ -1,0 +1,31 @@
+import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
+import type { Logger } from "../ops/logger.js";
+import type { WorkerConfig } from "../ops/worker-config.js";
+
+const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
+
+/** A kafkajs client from the worker's configuration, logging through pino. */
+export function kafkaClient(config: WorkerConfig, logger: Logger): Kafka {
+  const { kafka } = config;
+  const options: KafkaConfig = {
+    clientId: kafka.clientId,
+    brokers: [...kafka.brokers],
+    logLevel: logLevel.WARN,
+    // kafkajs retries with exponential backoff; a broker that takes 10 s to fail over must not crash us.
+    retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30_000 },
+    logCreator:
+      () =>
+      ({ level, namespace, log }) => {
+        const { message, ...extra } = log;
+        logger[LEVELS[level] ?? "info"]({ kafkajs: namespace, ...extra }, message);
+      },
+  };
+  if (kafka.sasl) options.sasl = { ...kafka.sasl } as SASLOptions;
+  if (kafka.tls) options.ssl = { ...kafka.tls };
+  return new Kafka(options);
+}

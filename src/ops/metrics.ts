@@ -1,0 +1,72 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The worker's Prometheus metrics. Names are a public API: cdp_router_<thing>_<unit>, `_total`
+ * on counters; label values come from cdp-router's own vocabularies (destination ids, reasons,
+ * codes) and the configured topics, never from event content.
+ */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  readonly consumed = new Counter({
+    name: "cdp_router_records_consumed_total",
+    help: "Raw records read",
+    labelNames: ["topic"],
+    registers: [this.registry],
+  });
+  readonly routed = new Counter({
+    name: "cdp_router_records_routed_total",
+    help: "Destination records produced",
+    labelNames: ["destination"],
+    registers: [this.registry],
+  });
+  readonly skipped = new Counter({
+    name: "cdp_router_records_skipped_total",
+    help: "Skips, by reason",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: "cdp_router_dead_letters_total",
+    help: "Dead letters, by code",
+    labelNames: ["code"],
+    registers: [this.registry],
+  });
+  readonly warnings = new Counter({
+    name: "cdp_router_warnings_total",
+    help: "Warnings, by code",
+    labelNames: ["code"],
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: "cdp_router_batch_duration_seconds",
+    help: "Time to process a fetched batch, produce its outputs and resolve its offsets",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly endToEndSeconds = new Histogram({
+    name: "cdp_router_end_to_end_latency_seconds",
+    help: "From the raw record's Kafka timestamp to its outputs being acknowledged",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly lag = new Gauge({
+    name: "cdp_router_consumer_lag_records",
+    help: "High watermark minus the next offset to process",
+    labelNames: ["topic", "partition"],
+    registers: [this.registry],
+  });
+  readonly rebalances = new Counter({
+    name: "cdp_router_rebalances_total",
+    help: "Consumer group joins (each rebalance ends in one)",
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: "cdp_router_transient_retries_total",
+    help: "Retries after a transient broker or registry error",
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "cdp_router_" });
+  }
+}
