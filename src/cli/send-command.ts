@@ -36,10 +36,7 @@ export function sendCommand(): Command {
     .action(async (file: string, options: { topic?: string }) => {
       const local = resolveEndpoints(process.env, 1);
       const config = loadWorkerConfig(process.env, { brokers: local.brokers, registryUrl: local.registryUrl });
-      const producer = kafkaClient(config, createLogger("warn")).producer({
-        idempotent: true,
-        allowAutoTopicCreation: false,
-      });
+      const producer = kafkaClient(config, createLogger("warn")).producer({ ...PRODUCER_DEFAULTS, idempotent: true });
       await producer.connect();
       const counts = new Map<string, number>();
       try {
