@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JsonObject } from "../../src/events/json.js";
+import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../../src/kafka/topics.js";
+import { pipeline } from "../support/events.js";
+import { sortedKeys, specExamplePayloads } from "../support/fixtures.js";
+import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
+import { collectOutputs, startWorker, type WorkerProcess } from "../support/worker-process.js";
+
+// The spec's examples go in raw and come out of every destination topic, decoded through the
+// registry, equal to what the pure pipeline (`transform`) makes of the same records.
+
+const RECORD_TIME = 1_767_225_600_000;
+
+describe("the worker end to end", () => {
+  const input = uniqueTopic("e2e");
+  const kafka = testKafka("e2e");
+  let worker: WorkerProcess;
+  const expected: Array<{ topic: string; key: string; value: JsonObject | null }> = [];
+  const deadLetters: Array<{ offset: string; bytes: Buffer }> = [];
+
+  beforeAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopic(admin, input, 1);
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    await producer.connect();
+    // Object ids made unique to this run: warehouse tombstones carry only their key.
+    const suffix = input.slice(-8);
+    const unique = (payload: JsonObject): JsonObject => {
+      const properties = payload.properties as JsonObject | undefined;
+      return {
+        ...payload,
+        ...(payload.groupId !== undefined ? { groupId: `${String(payload.groupId)}-${suffix}` } : {}),
+        ...(properties ? { properties: { ...properties, objectId: `${String(properties.objectId)}-${suffix}` } } : {}),
+      };
+    };
+    const deleteRelationship = {
+      type: "track",
+      userId: "wileecoyote",
+      event: "Delete Relationship",
+      properties: { objectId: "0e8c78ea" },
+    };
+    const raw = [
+      ...specExamplePayloads().map((payload) => Buffer.from(JSON.stringify(unique(payload)))),
+      Buffer.from("this line is not JSON"),
+      Buffer.from([0x7b, 0xff, 0x7d]),
+      Buffer.from(JSON.stringify(unique(deleteRelationship))),
+    ];
+    const reference = pipeline();
+    for (const bytes of raw) {
+      const [ack] = await producer.send({
+        topic: input,
+        acks: -1,
+        messages: [{ value: bytes, partition: 0, timestamp: String(RECORD_TIME) }],
+      });
+      const offset = ack?.baseOffset ?? "-1";
+      const result = reference.process({
+        bytes,
+        timestamp: RECORD_TIME,
+        provenance: { topic: input, partition: 0, offset },
+      });
+      for (const record of result.routed) expected.push({ topic: record.topic, key: record.key, value: record.value });
+      if (result.deadLetters.length > 0) deadLetters.push({ offset, bytes });
+    }
+    await producer.disconnect();
+    worker = startWorker({ CDP_INPUT_TOPICS: input, CDP_GROUP_ID: uniqueTopic("e2e-group") });
+    await worker.running;
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.child.kill("SIGTERM");
+    await worker?.exited;
+  });
+
+  it("writes every destination record transform predicts, decoded through the registry", async () => {
+    const mine = (r: { value: JsonObject | null; key: string | null }) =>
+      r.value ? r.value.source_topic === input : expected.some((e) => e.value === null && e.key === r.key);
+    const outputs = await collectOutputs(
+      [...DESTINATION_TOPICS],
+      mine,
+      (records) => records.length >= expected.length,
+      90_000,
+    );
+    const canonical = (records: Array<{ topic: string; key: string | null; value: JsonObject | null }>) =>
+      records.map((r) => JSON.stringify(sortedKeys(r))).sort();
+    expect(canonical(outputs)).toEqual(
+      canonical(expected.map((e) => ({ ...e, value: e.value && (JSON.parse(JSON.stringify(e.value)) as JsonObject) }))),
+    );
+    expect(new Set(outputs.map((o) => o.topic)).size).toBe(7);
+  }, 120_000);
+
+  it("dead-letters the bad records with their original bytes, and the partition goes on", async () => {
+    const letters = await collectOutputs(
+      [DEAD_LETTER_TOPIC],
+      (r) => r.value?.source_topic === input,
+      (records) => records.length >= deadLetters.length,
+      60_000,
+    );
+    expect(letters.map((l) => l.value?.code).sort()).toEqual(["invalid_encoding", "malformed_json"]);
+    for (const { offset, bytes } of deadLetters) {
+      const letter = letters.find((l) => String(l.value?.source_offset) === offset);
+      expect(letter?.value?.original_value).toEqual(JSON.parse(JSON.stringify(bytes)));
+    }
+  }, 90_000);
+});

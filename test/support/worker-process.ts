@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Consumer } from "kafkajs";
+import { inject } from "vitest";
+import { LOGICAL_TYPES } from "../../src/avro/json-type.js";
+import type { JsonObject } from "../../src/events/json.js";
+import { testKafka, uniqueTopic } from "./kafka.js";
+
+const CLI = new URL("../../bin/cdp-router.js", import.meta.url).pathname;
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly logs: string[];
+  /** Resolves when the worker has joined its group and runs. */
+  readonly running: Promise<void>;
+  readonly exited: Promise<number | null>;
+}
+
+/** `cdp-router run` as a child process, exactly as a user or Kubernetes starts it. */
+export function startWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [CLI, "run"], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: inject("kafkaBrokers").join(","),
+      SCHEMA_REGISTRY_URL: inject("schemaRegistryUrl"),
+      CDP_HTTP_PORT: "0",
+      CDP_LOG_LEVEL: "info",
+      CDP_SHUTDOWN_GRACE_MS: "10000",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  let markRunning: () => void = () => {};
+  const running = new Promise<void>((resolve) => {
+    markRunning = resolve;
+  });
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString();
+    logs.push(text);
+    if (text.includes("cdp-router worker running")) markRunning();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, logs, running, exited };
+}
+
+export interface DecodedRecord {
+  readonly topic: string;
+  readonly key: string | null;
+  readonly value: JsonObject | null;
+}
+
+/**
+ * Reads destination topics from the beginning (read_committed unless told otherwise), decoding
+ * through the registry, and keeps the records whose source_topic is `sourceTopic` (tombstones are
+ * matched by key prefix). Resolves once `done(records)` holds; rejects after `timeoutMs`.
+ */
+export async function collectOutputs(
+  topics: string[],
+  matches: (record: DecodedRecord) => boolean,
+  done: (records: DecodedRecord[]) => boolean,
+  timeoutMs: number,
+  readUncommitted = false,
+): Promise<DecodedRecord[]> {
+  const registry = new SchemaRegistry(
+    { host: inject("schemaRegistryUrl") },
+    { forSchemaOptions: { logicalTypes: LOGICAL_TYPES } },
+  );
+  const consumer: Consumer = testKafka("output-reader").consumer({
+    groupId: uniqueTopic("reader"),
+    readUncommitted,
+    allowAutoTopicCreation: false,
+  });
+  const records: DecodedRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    return await new Promise<DecodedRecord[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out with ${records.length} matching records`)), timeoutMs);
+      consumer
+        .run({
+          eachMessage: async ({ topic, message }) => {
+            const value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
+            const record = {
+              topic,
+              key: message.key?.toString() ?? null,
+              value: value ? (JSON.parse(JSON.stringify(value)) as JsonObject) : null,
+            };
+            if (matches(record)) records.push(record);
+            if (done(records)) {
+              clearTimeout(timer);
+              resolve(records);
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
