@@ -43,7 +43,15 @@ export function startWorker(env: Record<string, string>): WorkerProcess {
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, logs, running, exited };
+  // A worker that dies before it runs fails the test at once, with its logs, not at the timeout.
+  const runningOrDead = Promise.race([
+    running,
+    exited.then((code) => {
+      throw new Error(`the worker exited (${code}) before running:\n${logs.join("")}`);
+    }),
+  ]);
+  runningOrDead.catch(() => undefined);
+  return { child, logs, running: runningOrDead, exited };
 }
 
 export interface DecodedRecord {

@@ -1,0 +1,203 @@
+import type { Admin, Producer } from "kafkajs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generateEvents } from "../../src/bench/event-generator.js";
+import { stackLayout } from "../../src/stack/layout.js";
+import { componentMarker, stopByMarker } from "../../src/stack/processes.js";
+import { stackUp } from "../../src/stack/stack.js";
+import { pipeline } from "../support/events.js";
+import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
+import { collectOutputs, type DecodedRecord, startWorker, type WorkerProcess } from "../support/worker-process.js";
+
+// Crashes, rebalances and outages: nothing may be lost, and in exactly-once mode nothing doubled.
+
+const kafka = testKafka("failures");
+let admin: Admin;
+let producer: Producer;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  await producer.connect();
+});
+
+afterEach(async () => {
+  for (const worker of workers.splice(0)) {
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+  }
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+  await admin.disconnect();
+});
+
+/** Sends `count` generated events to a fresh 3-partition topic; returns it and the messageIds Customer.io must receive. */
+async function stream(count: number, seed: number): Promise<{ topic: string; expected: Set<string> }> {
+  const topic = uniqueTopic("stream");
+  await createTopic(admin, topic, 3);
+  const events = generateEvents(count, seed);
+  const expected = new Set<string>();
+  const reference = pipeline({ dedupe: { windowSize: 0 } });
+  events.forEach((event, i) => {
+    const result = reference.process({
+      bytes: event.bytes,
+      timestamp: 0,
+      provenance: { topic, partition: 0, offset: String(i) },
+    });
+    for (const record of result.routed) {
+      if (record.destination === "customerio" && typeof record.value?.message_id === "string")
+        expected.add(record.value.message_id);
+    }
+  });
+  for (let i = 0; i < events.length; i += 500) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: events.slice(i, i + 500).map((event) => ({ value: event.bytes })),
+    });
+  }
+  return { topic, expected };
+}
+
+function spawn(topic: string, group: string, delivery = "at-least-once"): WorkerProcess {
+  const worker = startWorker({
+    CDP_INPUT_TOPICS: topic,
+    CDP_GROUP_ID: group,
+    CDP_DELIVERY: delivery,
+    CDP_CHUNK_SIZE: "100",
+  });
+  workers.push(worker);
+  return worker;
+}
+
+function customerioOf(
+  topic: string,
+  expected: Set<string>,
+  readUncommitted: boolean,
+  timeoutMs = 150_000,
+): Promise<DecodedRecord[]> {
+  const ids = new Set<string>();
+  return collectOutputs(
+    ["cdp.dest.customerio"],
+    (r) => r.value?.source_topic === topic,
+    (records) => {
+      const last = records[records.length - 1];
+      if (last && typeof last.value?.message_id === "string") ids.add(last.value.message_id);
+      return ids.size >= expected.size;
+    },
+    timeoutMs,
+    readUncommitted,
+  );
+}
+
+/** Waits until the group has committed at least `minimum` offsets on `topic`. */
+async function waitForProgress(group: string, topic: string, minimum: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const committed = (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    if (committed >= minimum) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`group ${group} made no progress on ${topic}`);
+}
+
+describe("at-least-once: a worker killed mid-stream and restarted", () => {
+  it("delivers every input's outputs", async () => {
+    const { topic, expected } = await stream(3000, 21);
+    const group = uniqueTopic("alo");
+    const first = spawn(topic, group);
+    await first.running;
+    await waitForProgress(group, topic, 300);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    const second = spawn(topic, group);
+    await second.running;
+    const outputs = await customerioOf(topic, expected, true);
+    const seen = new Set(outputs.map((o) => o.value?.message_id));
+    for (const id of expected) expect(seen.has(id), id).toBe(true);
+  }, 240_000);
+});
+
+describe("exactly-once: a worker killed mid-stream and restarted", () => {
+  it("commits every input's outputs exactly once (read_committed)", async () => {
+    const { topic, expected } = await stream(3000, 22);
+    const group = uniqueTopic("eos");
+    const first = spawn(topic, group, "exactly-once");
+    await first.running;
+    await waitForProgress(group, topic, 300);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const second = spawn(topic, group, "exactly-once");
+    await second.running;
+    const outputs = await customerioOf(topic, expected, false);
+    const counts = new Map<string, number>();
+    for (const output of outputs) {
+      const id = String(output.value?.message_id);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const id of expected) expect(counts.get(id), id).toBe(1);
+    expect(outputs).toHaveLength(expected.size);
+  }, 240_000);
+});
+
+describe("two workers in one group, one added mid-stream and one stopped", () => {
+  it("loses nothing and leaves no partition stuck", async () => {
+    const { topic, expected } = await stream(4000, 23);
+    const group = uniqueTopic("pair");
+    const first = spawn(topic, group);
+    await first.running;
+    await waitForProgress(group, topic, 200);
+    const second = spawn(topic, group);
+    await second.running;
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    const outputs = await customerioOf(topic, expected, true);
+    const seen = new Set(outputs.map((o) => o.value?.message_id));
+    for (const id of expected) expect(seen.has(id), id).toBe(true);
+    // Every partition's committed offset reaches its end: none is stuck.
+    const deadline = Date.now() + 30_000;
+    let lag = Number.POSITIVE_INFINITY;
+    while (Date.now() < deadline && lag > 0) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      lag = ends.reduce((sum, end) => {
+        const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? "0";
+        return sum + Number(end.high) - Math.max(0, Number(done));
+      }, 0);
+      if (lag > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(lag).toBe(0);
+  }, 240_000);
+});
+
+describe("a schema registry outage", () => {
+  const local = !process.env.SCHEMA_REGISTRY_URL;
+
+  it.runIf(local)(
+    "holds the worker at start-up without losing or committing anything, then it catches up",
+    async () => {
+      const layout = stackLayout();
+      await stopByMarker(componentMarker(layout.registryDir), 20_000);
+      try {
+        const { topic, expected } = await stream(500, 24);
+        const group = uniqueTopic("outage");
+        const worker = spawn(topic, group);
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        expect((offsets?.partitions ?? []).every((p) => Number(p.offset) <= 0)).toBe(true);
+        expect(worker.logs.join("")).toMatch(/registering schemas failed; retrying/);
+        await stackUp();
+        const outputs = await customerioOf(topic, expected, true);
+        const seen = new Set(outputs.map((o) => o.value?.message_id));
+        for (const id of expected) expect(seen.has(id), id).toBe(true);
+      } finally {
+        await stackUp();
+      }
+    },
+    240_000,
+  );
+});
