@@ -21,4 +21,5 @@ USER node
 # Run with an init (compose `init: true`, `docker run --init`, or Kubernetes' pause container)
 # so that SIGTERM reaches Node and the worker can finish its batch and commit.
 ENTRYPOINT ["node", "dist/cli/main.js"]
-CMD ["--help"]
+EXPOSE 9464
+CMD ["run"]

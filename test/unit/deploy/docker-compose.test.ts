@@ -62,6 +62,7 @@ describe("docker-compose.yml matches the local stack", () => {
     expect(worker?.environment?.KAFKA_BROKERS).toBe("kafka:19092");
     expect(worker?.environment?.SCHEMA_REGISTRY_URL).toBe(`http://registry:${REGISTRY_PORT}${CCOMPAT_PATH}`);
     expect(worker?.depends_on?.topics?.condition).toBe("service_completed_successfully");
+    expect(worker?.command).toEqual(["run"]);
   });
 
   it("builds the worker image on the same Node line the project provisions", () => {
@@ -91,7 +92,14 @@ describe("the Helm chart", () => {
     expect(values.schemaRegistry.url.endsWith(CCOMPAT_PATH)).toBe(true);
     expect(values.terminationGracePeriodSeconds).toBeGreaterThan(0);
     const template = readFileSync("helm/cdp-router/templates/deployment.yaml", "utf8");
-    for (const name of ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "terminationGracePeriodSeconds"]) {
+    for (const name of [
+      "KAFKA_BROKERS",
+      "SCHEMA_REGISTRY_URL",
+      "terminationGracePeriodSeconds",
+      "/healthz",
+      "/readyz",
+      '["run"]',
+    ]) {
       expect(template).toContain(name);
     }
   });
