@@ -2,6 +2,9 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
+import { DESTINATION_IDS } from "../destinations/index.js";
+import { parsePipelineConfig } from "../pipeline/config.js";
+import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
 
@@ -48,12 +51,19 @@ function peakRss(pid: number): number {
 }
 
 interface Result {
+  id: string;
   name: string;
   eventsPerSecond: number;
   peakRssMiB: number;
 }
 
-async function measure(name: string, command: string[], env: Record<string, string>, group: string): Promise<Result> {
+async function measure(
+  id: string,
+  name: string,
+  command: string[],
+  env: Record<string, string>,
+  group: string,
+): Promise<Result> {
   const child = spawn(process.execPath, command, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -73,6 +83,7 @@ async function measure(name: string, command: string[], env: Record<string, stri
       await new Promise((resolve) => child.on("exit", resolve));
       const seconds = (now - first.at) / 1000;
       return {
+        id,
         name,
         eventsPerSecond: Math.round((total - first.done) / seconds),
         peakRssMiB: Math.round(rss / 1024 / 1024),
@@ -93,52 +104,72 @@ const common = {
   CDP_LOG_LEVEL: "warn",
   CDP_COMMIT_INTERVAL_MS: "200",
 };
-const results: Result[] = [];
-results.push(
-  await measure(
-    "pass-through (kafkajs)",
-    ["dist/bench/passthrough.js", endpoints.brokers.join(","), input, sink, `bench-pass-${stamp}`],
-    {},
-    `bench-pass-${stamp}`,
-  ),
-);
-results.push(
-  await measure(
-    "worker at-least-once",
-    ["bin/cdp-router.js", "run"],
-    { ...common, CDP_GROUP_ID: `bench-alo-${stamp}` },
-    `bench-alo-${stamp}`,
-  ),
-);
-results.push(
-  await measure(
-    "worker exactly-once",
-    ["bin/cdp-router.js", "run"],
-    { ...common, CDP_DELIVERY: "exactly-once", CDP_GROUP_ID: `bench-eos-${stamp}` },
-    `bench-eos-${stamp}`,
-  ),
-);
-// The same with one destination: one output per input, as the pass-through has.
+// One destination: one output per input, as the pass-through has.
 const single = `${root}.cache/bench-customerio-only.json`;
 writeFileSync(single, JSON.stringify({ destinations: { enabled: ["customerio"] } }));
-results.push(
-  await measure(
-    "worker a-l-o, 1 dest.",
-    ["bin/cdp-router.js", "run"],
-    { ...common, CDP_PIPELINE_CONFIG: single, CDP_GROUP_ID: `bench-one-${stamp}` },
-    `bench-one-${stamp}`,
-  ),
-);
+const variants: Array<{ id: string; name: string; command: string[]; env: Record<string, string> }> = [
+  {
+    id: "passthrough",
+    name: "pass-through (kafkajs)",
+    command: ["dist/bench/passthrough.js", endpoints.brokers.join(","), input, sink],
+    env: {},
+  },
+  { id: "alo", name: "worker at-least-once", command: ["bin/cdp-router.js", "run"], env: common },
+  {
+    id: "eos",
+    name: "worker exactly-once",
+    command: ["bin/cdp-router.js", "run"],
+    env: { ...common, CDP_DELIVERY: "exactly-once" },
+  },
+  {
+    id: "one",
+    name: "worker a-l-o, 1 dest.",
+    command: ["bin/cdp-router.js", "run"],
+    env: { ...common, CDP_PIPELINE_CONFIG: single },
+  },
+];
+// BENCH_ONLY=alo,eos runs a subset.
+const only = (process.env.BENCH_ONLY ?? variants.map((v) => v.id).join(",")).split(",");
+const results: Result[] = [];
+for (const variant of variants.filter((v) => only.includes(v.id))) {
+  const group = `bench-${variant.id}-${stamp}`;
+  const command = variant.id === "passthrough" ? [...variant.command, group] : variant.command;
+  results.push(await measure(variant.id, variant.name, command, { ...variant.env, CDP_GROUP_ID: group }, group));
+}
 await admin.deleteTopics({ topics: [sink] }).catch(() => undefined);
 await admin.disconnect();
+
+// How many records the worker writes per raw event (destination records and dead letters), from
+// the same deterministic events through the same pipeline: the pass-through writes exactly one.
+function outputsPerEvent(enabled?: string[]): number {
+  const reference = createPipeline(parsePipelineConfig(enabled ? { destinations: { enabled } } : {}, DESTINATION_IDS));
+  let outputs = 0;
+  const events = generateEvents(count, 99);
+  for (const event of events) {
+    const result = reference.process({
+      bytes: event.bytes,
+      timestamp: 0,
+      provenance: { topic: input, partition: 0, offset: "0" },
+    });
+    outputs += result.routed.length + result.deadLetters.length;
+  }
+  return outputs / events.length;
+}
+const fanOut: Record<string, number> = {
+  passthrough: 1,
+  alo: outputsPerEvent(),
+  eos: outputsPerEvent(),
+  one: outputsPerEvent(["customerio"]),
+};
 
 const baseline = results[0]?.eventsPerSecond ?? Number.NaN;
 console.log(
   `worker benchmark: ${total} raw events, ${PARTITIONS} partitions, one process each, Node ${process.version}`,
 );
 for (const r of results) {
+  const perEvent = fanOut[r.id] ?? 1;
   console.log(
-    `  ${r.name.padEnd(24)} ${String(r.eventsPerSecond).padStart(8)} events/s  ${String(Math.round((r.eventsPerSecond / baseline) * 100)).padStart(4)}% of pass-through  peak RSS ${r.peakRssMiB} MiB`,
+    `  ${r.name.padEnd(24)} ${String(r.eventsPerSecond).padStart(8)} events/s  ${String(Math.round((r.eventsPerSecond / baseline) * 100)).padStart(4)}% of pass-through  peak RSS ${r.peakRssMiB} MiB  (${perEvent.toFixed(2)} records written per event: ${Math.round(r.eventsPerSecond * perEvent)} records/s)`,
   );
 }
 console.log("  targets: at-least-once >= 80% of pass-through, exactly-once >= 50%");

@@ -158,6 +158,8 @@ export class Worker {
       eachBatchAutoResolve: false,
       autoCommit: config.delivery === "at-least-once",
       autoCommitInterval: config.commitIntervalMs,
+      // Partitions are processed concurrently, each in order: one's transform overlaps another's sends.
+      partitionsConsumedConcurrently: config.partitionsConcurrently,
       eachBatch: (payload) => this.processBatch(payload),
     });
     logger.info(

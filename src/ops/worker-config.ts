@@ -36,6 +36,8 @@ export interface WorkerConfig {
   readonly maxBytesPerPartition: number;
   /** at-least-once: chunks whose outputs may be in flight while the next is transformed (1: strictly one at a time). */
   readonly maxInFlightChunks: number;
+  /** How many assigned partitions are processed at once (each still in order). */
+  readonly partitionsConcurrently: number;
   /** at-least-once: how often resolved offsets are committed. */
   readonly commitIntervalMs: number;
   readonly logLevel: string;
@@ -69,6 +71,7 @@ export const WORKER_VARIABLES = [
   "CDP_MAX_BYTES_PER_PARTITION",
   "CDP_COMMIT_INTERVAL_MS",
   "CDP_MAX_IN_FLIGHT_CHUNKS",
+  "CDP_PARTITIONS_CONCURRENTLY",
   "CDP_LOG_LEVEL",
   "CDP_PIPELINE_CONFIG",
 ] as const;
@@ -234,6 +237,14 @@ export function loadWorkerConfig(
       1024 * 1024,
       1024,
       64 * 1024 * 1024,
+      problems,
+    ),
+    partitionsConcurrently: integer(
+      "CDP_PARTITIONS_CONCURRENTLY",
+      vars.CDP_PARTITIONS_CONCURRENTLY,
+      1,
+      1,
+      64,
       problems,
     ),
     maxInFlightChunks: integer("CDP_MAX_IN_FLIGHT_CHUNKS", vars.CDP_MAX_IN_FLIGHT_CHUNKS, 2, 1, 16, problems),
