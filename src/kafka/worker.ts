@@ -137,7 +137,9 @@ export class Worker {
       maxBytes: config.maxBytesPerPartition * 8,
       // A transactional reader of our own outputs would want read_committed; the raw topics are not transactional.
       readUncommitted: false,
-      retry: { retries: 8 },
+      // kafkajs would restart a crashed consumer inside this process; a supervisor restarting the
+      // whole process is cleaner (fresh connections, fresh state), so every crash ends it.
+      retry: { retries: 8, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -200,4 +200,29 @@ describe("a schema registry outage", () => {
     },
     240_000,
   );
+
+  it.runIf(local)(
+    "does not stop a running worker: schema ids are known from start-up",
+    async () => {
+      const first = await stream(10, 25);
+      const group = uniqueTopic("outage-running");
+      const worker = spawn(first.topic, group);
+      await worker.running;
+      await customerioOf(first.topic, first.expected, true);
+      await stopByMarker(componentMarker(stackLayout().registryDir), 20_000);
+      try {
+        const events = generateEvents(300, 26);
+        await producer.send({
+          topic: first.topic,
+          acks: -1,
+          messages: events.map((event) => ({ value: event.bytes })),
+        });
+        // Committed progress past the new events while the registry is down: the worker went on without it.
+        await waitForProgress(group, first.topic, 310);
+      } finally {
+        await stackUp();
+      }
+    },
+    240_000,
+  );
 });
