@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { DESTINATION_IDS } from "../destinations/index.js";
 import { isJsonObject } from "../events/json.js";
 import { RAW_TOPICS } from "../kafka/topics.js";
-import { ConfigError, type PipelineConfig, parsePipelineConfig } from "../pipeline/config.js";
+import { ConfigError, type PipelineConfig, parsePipelineConfig, wholeNumberSetting } from "../pipeline/config.js";
 
 export type DeliveryMode = "at-least-once" | "exactly-once";
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
@@ -109,6 +109,7 @@ function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Vari
   return { vars, pipeline };
 }
 
+/** A whole-number variable: the problem quotes the variable as it was set. */
 function integer(
   name: string,
   value: string | undefined,
@@ -117,13 +118,14 @@ function integer(
   max: number,
   problems: string[],
 ): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    problems.push(`${name}=${value}: must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return parsed;
+  return wholeNumberSetting(
+    `${name}=${value}:`,
+    value === undefined ? undefined : Number(value),
+    fallback,
+    min,
+    max,
+    problems,
+  );
 }
 
 function list(value: string | undefined): string[] {

@@ -48,7 +48,8 @@ function checkKeys(section: string, value: Record<string, unknown>, allowed: rea
   }
 }
 
-function integerIn(
+/** A whole-number setting from `min` to `max`, or `fallback` when absent; `label` names it in the problem. */
+export function wholeNumberSetting(
   path: string,
   value: unknown,
   fallback: number,
@@ -95,7 +96,7 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
   const limitsInput = section("limits", root.limits, problems);
   checkKeys("limits.", limitsInput, ["maxBytes", "maxDepth", "maxKeys"], problems);
   const limits: InputLimits = {
-    maxBytes: integerIn(
+    maxBytes: wholeNumberSetting(
       "limits.maxBytes",
       limitsInput.maxBytes,
       DEFAULT_LIMITS.maxBytes,
@@ -103,13 +104,20 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
       16 * 1024 * 1024,
       problems,
     ),
-    maxDepth: integerIn("limits.maxDepth", limitsInput.maxDepth, DEFAULT_LIMITS.maxDepth, 2, 1000, problems),
-    maxKeys: integerIn("limits.maxKeys", limitsInput.maxKeys, DEFAULT_LIMITS.maxKeys, 1, 1_000_000, problems),
+    maxDepth: wholeNumberSetting("limits.maxDepth", limitsInput.maxDepth, DEFAULT_LIMITS.maxDepth, 2, 1000, problems),
+    maxKeys: wholeNumberSetting("limits.maxKeys", limitsInput.maxKeys, DEFAULT_LIMITS.maxKeys, 1, 1_000_000, problems),
   };
 
   const dedupeInput = section("dedupe", root.dedupe, problems);
   checkKeys("dedupe.", dedupeInput, ["windowSize"], problems);
-  const windowSize = integerIn("dedupe.windowSize", dedupeInput.windowSize, DEFAULT_WINDOW, 0, 10_000_000, problems);
+  const windowSize = wholeNumberSetting(
+    "dedupe.windowSize",
+    dedupeInput.windowSize,
+    DEFAULT_WINDOW,
+    0,
+    10_000_000,
+    problems,
+  );
 
   const destinationsInput = section("destinations", root.destinations, problems);
   checkKeys("destinations.", destinationsInput, ["enabled", "mixpanel", "hubspot"], problems);
