@@ -22,6 +22,9 @@ export function kafkaClient(config: WorkerConfig, logger: Logger): Kafka {
       () =>
       ({ level, namespace, log }) => {
         const { message, ...extra } = log;
+        // Retries of an idempotent producer are bounded on purpose (see PRODUCER_DEFAULTS); the
+        // worker retries on top with heartbeats, resending whole chunks at least once.
+        if (message === "Limiting retries for the idempotent producer may invalidate EoS guarantees") return;
         logger[LEVELS[level] ?? "info"]({ kafkajs: namespace, ...extra }, message);
       },
   };

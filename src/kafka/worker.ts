@@ -26,6 +26,8 @@ async function withRetries<T>(
   running: () => boolean,
   logger: Logger,
   metrics?: WorkerMetrics,
+  /** Inside a batch: keeps the consumer's session alive while it waits (kafkajs heartbeats only when asked). */
+  heartbeat?: () => Promise<void>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -35,7 +37,10 @@ async function withRetries<T>(
       const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
       metrics?.retries.inc();
       logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
-      await sleep(delay);
+      for (let waited = 0; waited < delay; waited += 1_000) {
+        await heartbeat?.().catch(() => undefined);
+        await sleep(Math.min(1_000, delay - waited));
+      }
     }
   }
 }
@@ -52,13 +57,14 @@ function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; 
 
 /**
  * Producers: the Java-compatible default partitioner (set explicitly, which also silences
- * kafkajs's migration warning), and unlimited retries inside kafkajs, as an idempotent producer
- * needs; a send that cannot finish is bounded by the shutdown grace period instead.
+ * kafkajs's migration warning), and a few quick retries inside kafkajs. Longer outages are retried
+ * by the worker's own loop, which heartbeats while it waits: a send blocked inside kafkajs for
+ * longer than the session timeout would get the member evicted from its group.
  */
 export const PRODUCER_DEFAULTS: ProducerConfig = {
   createPartitioner: Partitioners.DefaultPartitioner,
   allowAutoTopicCreation: false,
-  retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
+  retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
 
 export interface WorkerState {
@@ -216,7 +222,14 @@ export class Worker {
           );
         if (this.config.delivery === "exactly-once") {
           // One transaction at a time per partition: its offsets commit with its outputs.
-          await this.sendTransaction(topic, partition, outputs.byTopic, String(Number(last.offset) + 1), isRunning);
+          await this.sendTransaction(
+            topic,
+            partition,
+            outputs.byTopic,
+            String(Number(last.offset) + 1),
+            isRunning,
+            heartbeat,
+          );
           resolveOffset(last.offset);
           finish();
           await heartbeat();
@@ -230,6 +243,7 @@ export class Worker {
           isRunning,
           this.logger,
           this.metrics,
+          heartbeat,
         );
         sent.catch(() => undefined); // awaited in order by settleOldest; never unhandled
         inFlight.push({ sent, last: last.offset, finish });
@@ -254,6 +268,7 @@ export class Worker {
     byTopic: Map<string, Message[]>,
     nextOffset: string,
     isRunning: () => boolean,
+    heartbeat: () => Promise<void>,
   ): Promise<void> {
     const producer = await this.transactionalProducer(topic, partition);
     await withRetries(
@@ -275,6 +290,7 @@ export class Worker {
       isRunning,
       this.logger,
       this.metrics,
+      heartbeat,
     );
   }
 

@@ -4,7 +4,13 @@ import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../../src/kafka/topics.js
 import { pipeline } from "../support/events.js";
 import { sortedKeys, specExamplePayloads } from "../support/fixtures.js";
 import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
-import { collectOutputs, startWorker, type WorkerProcess } from "../support/worker-process.js";
+import {
+  collectOutputs,
+  endOffsets,
+  startWorker,
+  type TopicPosition,
+  type WorkerProcess,
+} from "../support/worker-process.js";
 
 // The spec's examples go in raw and come out of every destination topic, decoded through the
 // registry, equal to what the pure pipeline (`transform`) makes of the same records.
@@ -17,12 +23,14 @@ describe("the worker end to end", () => {
   let worker: WorkerProcess;
   const expected: Array<{ topic: string; key: string; value: JsonObject | null }> = [];
   const deadLetters: Array<{ offset: string; bytes: Buffer }> = [];
+  let since: TopicPosition[] = [];
 
   beforeAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
     await createTopic(admin, input, 1);
     await admin.disconnect();
+    since = await endOffsets([...DESTINATION_TOPICS, DEAD_LETTER_TOPIC]);
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
     await producer.connect();
     // Object ids made unique to this run: warehouse tombstones carry only their key.
@@ -81,6 +89,8 @@ describe("the worker end to end", () => {
       mine,
       (records) => records.length >= expected.length,
       90_000,
+      false,
+      since,
     );
     const canonical = (records: Array<{ topic: string; key: string | null; value: JsonObject | null }>) =>
       records.map((r) => JSON.stringify(sortedKeys(r))).sort();
@@ -96,6 +106,8 @@ describe("the worker end to end", () => {
       (r) => r.value?.source_topic === input,
       (records) => records.length >= deadLetters.length,
       60_000,
+      false,
+      since,
     );
     expect(letters.map((l) => l.value?.code).sort()).toEqual(["invalid_encoding", "malformed_json"]);
     for (const { offset, bytes } of deadLetters) {

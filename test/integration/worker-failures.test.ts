@@ -6,7 +6,14 @@ import { componentMarker, stopByMarker } from "../../src/stack/processes.js";
 import { stackUp } from "../../src/stack/stack.js";
 import { pipeline } from "../support/events.js";
 import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
-import { collectOutputs, type DecodedRecord, startWorker, type WorkerProcess } from "../support/worker-process.js";
+import {
+  collectOutputs,
+  type DecodedRecord,
+  endOffsets,
+  startWorker,
+  type TopicPosition,
+  type WorkerProcess,
+} from "../support/worker-process.js";
 
 // Crashes, rebalances and outages: nothing may be lost, and in exactly-once mode nothing doubled.
 
@@ -35,8 +42,12 @@ afterAll(async () => {
 });
 
 /** Sends `count` generated events to a fresh 3-partition topic; returns it and the messageIds Customer.io must receive. */
-async function stream(count: number, seed: number): Promise<{ topic: string; expected: Set<string> }> {
+async function stream(
+  count: number,
+  seed: number,
+): Promise<{ topic: string; expected: Set<string>; since: TopicPosition[] }> {
   const topic = uniqueTopic("stream");
+  const since = await endOffsets(["cdp.dest.customerio"]);
   await createTopic(admin, topic, 3);
   const events = generateEvents(count, seed);
   const expected = new Set<string>();
@@ -59,7 +70,7 @@ async function stream(count: number, seed: number): Promise<{ topic: string; exp
       messages: events.slice(i, i + 500).map((event) => ({ value: event.bytes })),
     });
   }
-  return { topic, expected };
+  return { topic, expected, since };
 }
 
 function spawn(topic: string, group: string, delivery = "at-least-once"): WorkerProcess {
@@ -77,6 +88,7 @@ function customerioOf(
   topic: string,
   expected: Set<string>,
   readUncommitted: boolean,
+  since: TopicPosition[],
   timeoutMs = 150_000,
 ): Promise<DecodedRecord[]> {
   const ids = new Set<string>();
@@ -90,6 +102,7 @@ function customerioOf(
     },
     timeoutMs,
     readUncommitted,
+    since,
   );
 }
 
@@ -107,7 +120,7 @@ async function waitForProgress(group: string, topic: string, minimum: number): P
 
 describe("at-least-once: a worker killed mid-stream and restarted", () => {
   it("delivers every input's outputs", async () => {
-    const { topic, expected } = await stream(3000, 21);
+    const { topic, expected, since } = await stream(3000, 21);
     const group = uniqueTopic("alo");
     const first = spawn(topic, group);
     await first.running;
@@ -116,7 +129,7 @@ describe("at-least-once: a worker killed mid-stream and restarted", () => {
     expect(await first.exited).toBeNull();
     const second = spawn(topic, group);
     await second.running;
-    const outputs = await customerioOf(topic, expected, true);
+    const outputs = await customerioOf(topic, expected, true, since);
     const seen = new Set(outputs.map((o) => o.value?.message_id));
     for (const id of expected) expect(seen.has(id), id).toBe(true);
   }, 240_000);
@@ -124,7 +137,7 @@ describe("at-least-once: a worker killed mid-stream and restarted", () => {
 
 describe("exactly-once: a worker killed mid-stream and restarted", () => {
   it("commits every input's outputs exactly once (read_committed)", async () => {
-    const { topic, expected } = await stream(3000, 22);
+    const { topic, expected, since } = await stream(3000, 22);
     const group = uniqueTopic("eos");
     const first = spawn(topic, group, "exactly-once");
     await first.running;
@@ -133,7 +146,7 @@ describe("exactly-once: a worker killed mid-stream and restarted", () => {
     await first.exited;
     const second = spawn(topic, group, "exactly-once");
     await second.running;
-    const outputs = await customerioOf(topic, expected, false);
+    const outputs = await customerioOf(topic, expected, false, since);
     const counts = new Map<string, number>();
     for (const output of outputs) {
       const id = String(output.value?.message_id);
@@ -146,7 +159,7 @@ describe("exactly-once: a worker killed mid-stream and restarted", () => {
 
 describe("two workers in one group, one added mid-stream and one stopped", () => {
   it("loses nothing and leaves no partition stuck", async () => {
-    const { topic, expected } = await stream(4000, 23);
+    const { topic, expected, since } = await stream(4000, 23);
     const group = uniqueTopic("pair");
     const first = spawn(topic, group);
     await first.running;
@@ -155,7 +168,7 @@ describe("two workers in one group, one added mid-stream and one stopped", () =>
     await second.running;
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
-    const outputs = await customerioOf(topic, expected, true);
+    const outputs = await customerioOf(topic, expected, true, since);
     const seen = new Set(outputs.map((o) => o.value?.message_id));
     for (const id of expected) expect(seen.has(id), id).toBe(true);
     // Every partition's committed offset reaches its end: none is stuck.
@@ -183,7 +196,7 @@ describe("a schema registry outage", () => {
       const layout = stackLayout();
       await stopByMarker(componentMarker(layout.registryDir), 20_000);
       try {
-        const { topic, expected } = await stream(500, 24);
+        const { topic, expected, since } = await stream(500, 24);
         const group = uniqueTopic("outage");
         const worker = spawn(topic, group);
         await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -191,7 +204,7 @@ describe("a schema registry outage", () => {
         expect((offsets?.partitions ?? []).every((p) => Number(p.offset) <= 0)).toBe(true);
         expect(worker.logs.join("")).toMatch(/registering schemas failed; retrying/);
         await stackUp();
-        const outputs = await customerioOf(topic, expected, true);
+        const outputs = await customerioOf(topic, expected, true, since);
         const seen = new Set(outputs.map((o) => o.value?.message_id));
         for (const id of expected) expect(seen.has(id), id).toBe(true);
       } finally {
@@ -208,7 +221,7 @@ describe("a schema registry outage", () => {
       const group = uniqueTopic("outage-running");
       const worker = spawn(first.topic, group);
       await worker.running;
-      await customerioOf(first.topic, first.expected, true);
+      await customerioOf(first.topic, first.expected, true, first.since);
       await stopByMarker(componentMarker(stackLayout().registryDir), 20_000);
       try {
         const events = generateEvents(300, 26);

@@ -65,12 +65,35 @@ export interface DecodedRecord {
  * through the registry, and keeps the records whose source_topic is `sourceTopic` (tombstones are
  * matched by key prefix). Resolves once `done(records)` holds; rejects after `timeoutMs`.
  */
+export interface TopicPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Where each partition of `topics` ends now: read from there, a test sees only what came after. */
+export async function endOffsets(topics: string[]): Promise<TopicPosition[]> {
+  const admin = testKafka("positions").admin();
+  await admin.connect();
+  try {
+    const positions: TopicPosition[] = [];
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic))
+        positions.push({ topic, partition: p.partition, offset: p.high });
+    }
+    return positions;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function collectOutputs(
   topics: string[],
   matches: (record: DecodedRecord) => boolean,
   done: (records: DecodedRecord[]) => boolean,
   timeoutMs: number,
   readUncommitted = false,
+  since: readonly TopicPosition[] = [],
 ): Promise<DecodedRecord[]> {
   const registry = new SchemaRegistry(
     { host: inject("schemaRegistryUrl") },
@@ -87,23 +110,25 @@ export async function collectOutputs(
     await consumer.subscribe({ topics, fromBeginning: true });
     return await new Promise<DecodedRecord[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out with ${records.length} matching records`)), timeoutMs);
-      consumer
-        .run({
-          eachMessage: async ({ topic, message }) => {
-            const value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
-            const record = {
-              topic,
-              key: message.key?.toString() ?? null,
-              value: value ? (JSON.parse(JSON.stringify(value)) as JsonObject) : null,
-            };
-            if (matches(record)) records.push(record);
-            if (done(records)) {
-              clearTimeout(timer);
-              resolve(records);
-            }
-          },
-        })
-        .catch(reject);
+      const running = consumer.run({
+        eachMessage: async ({ topic, message }) => {
+          const value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
+          const record = {
+            topic,
+            key: message.key?.toString() ?? null,
+            value: value ? (JSON.parse(JSON.stringify(value)) as JsonObject) : null,
+          };
+          if (matches(record)) records.push(record);
+          if (done(records)) {
+            clearTimeout(timer);
+            resolve(records);
+          }
+        },
+      });
+      // The topics are shared by every test (and every earlier run of the local stack): start
+      // where they ended before this test produced anything.
+      for (const position of since) consumer.seek(position);
+      running.catch(reject);
     });
   } finally {
     await consumer.disconnect();
