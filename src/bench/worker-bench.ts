@@ -162,7 +162,7 @@ const fanOut: Record<string, number> = {
   one: outputsPerEvent(["customerio"]),
 };
 
-const baseline = results[0]?.eventsPerSecond ?? Number.NaN;
+const baseline = results.find((r) => r.id === "passthrough")?.eventsPerSecond ?? Number.NaN;
 console.log(
   `worker benchmark: ${total} raw events, ${PARTITIONS} partitions, one process each, Node ${process.version}`,
 );
