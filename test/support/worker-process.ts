@@ -77,7 +77,9 @@ export async function endOffsets(topics: string[]): Promise<TopicPosition[]> {
   await admin.connect();
   try {
     const positions: TopicPosition[] = [];
-    for (const topic of topics) {
+    const existing = new Set(await admin.listTopics());
+    // A topic the worker has not created yet has no history: it is read from its beginning.
+    for (const topic of topics.filter((t) => existing.has(t))) {
       for (const p of await admin.fetchTopicOffsets(topic))
         positions.push({ topic, partition: p.partition, offset: p.high });
     }
