@@ -17,12 +17,3 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function emptyObject(): JsonObject {
   return Object.create(null) as JsonObject;
 }
-
-/** Own enumerable entries, safe on null-prototype objects. */
-export function entriesOf(object: JsonObject): Array<[string, JsonValue]> {
-  return Object.keys(object).map((key) => [key, object[key] as JsonValue]);
-}
-
-export function hasOwn(object: JsonObject, key: string): boolean {
-  return Object.hasOwn(object, key);
-}

@@ -21,10 +21,6 @@ export class RecordEncoder {
     return new RecordEncoder(byTopic);
   }
 
-  idOf(topic: string): number | undefined {
-    return this.byTopic.get(topic)?.id;
-  }
-
   /** Throws when the value does not fit the topic's schema: the caller dead-letters that record. */
   encode(topic: string, value: unknown): Buffer {
     const entry = this.byTopic.get(topic);
