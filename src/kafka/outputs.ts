@@ -38,15 +38,6 @@ export function chunkOutputs(
   const results: RecordResult[] = [];
   const extraDeadLetters: DeadLetter[] = [];
   for (const message of messages) {
-    const raw = {
-      topic,
-      partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      key: message.key,
-      value: message.value,
-      headers: message.headers ?? {},
-    };
     const deadLetters: DeadLetter[] = [];
     let result: RecordResult;
     try {
@@ -79,7 +70,18 @@ export function chunkOutputs(
         extraDeadLetters.push(deadLetter);
       }
     }
-    for (const deadLetter of [...result.deadLetters, ...deadLetters]) {
+    const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
+    if (refused.length === 0) continue;
+    const raw = {
+      topic,
+      partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key,
+      value: message.value,
+      headers: message.headers ?? {},
+    };
+    for (const deadLetter of refused) {
       push(byTopic, DEAD_LETTER_TOPIC, {
         key: message.key,
         value: encoder.encode(DEAD_LETTER_TOPIC, deadLetterRecord(raw, deadLetter, workerId, now)),
