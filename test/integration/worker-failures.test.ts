@@ -239,3 +239,16 @@ describe("a schema registry outage", () => {
     240_000,
   );
 });
+
+describe("a consumer crash", () => {
+  it("exits the process with status 1, for its supervisor to restart it", async () => {
+    const topic = uniqueTopic("crash");
+    await createTopic(admin, topic, 1);
+    const worker = spawn(topic, uniqueTopic("crash-group"));
+    await worker.running;
+    // Deleting the input topic under the worker exhausts kafkajs's retries (15-80 s measured here).
+    await admin.deleteTopics({ topics: [topic] });
+    expect(await worker.exited).toBe(1);
+    expect(worker.logs.join("")).toMatch(/exiting after a consumer crash/);
+  }, 180_000);
+});
