@@ -13,6 +13,15 @@ import avro from "avsc";
  * To avsc, this class turns the JSON value into its text when writing and back when reading.
  */
 export class JsonTextType extends avro.types.LogicalType {
+  /**
+   * In a `["null", json]` union avsc converts a value twice, once to pick the branch and once to
+   * write it, and JSON.stringify was the worker's largest single cost. The text of the last value
+   * is kept for the second call (and for the next record sharing the same object). Records are
+   * never mutated once the pipeline built them, so the same object means the same text.
+   */
+  private lastValue: unknown = undefined;
+  private lastText: string | undefined = undefined;
+
   protected override _fromValue(text: unknown): unknown {
     return JSON.parse(String(text));
   }
@@ -22,7 +31,12 @@ export class JsonTextType extends avro.types.LogicalType {
    * avsc refuses a value that two branches accept. Nulls inside the value are JSON as usual.
    */
   protected override _toValue(value: unknown): unknown {
-    return value === null ? undefined : JSON.stringify(value);
+    if (value === null) return undefined;
+    if (value === this.lastValue && typeof value === "object") return this.lastText;
+    const text = JSON.stringify(value);
+    this.lastValue = value;
+    this.lastText = text;
+    return text;
   }
 
   protected override _resolve(type: avro.Type): ((text: unknown) => unknown) | undefined {

@@ -1,13 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  type Consumer,
-  type EachBatchPayload,
-  type Kafka,
-  type Message,
-  Partitioners,
-  type Producer,
-  type ProducerConfig,
-} from "kafkajs";
+import type { Consumer, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
@@ -15,6 +7,7 @@ import type { WorkerConfig } from "../ops/worker-config.js";
 import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
 import { RecordEncoder } from "./encoder.js";
 import { chunkOutputs } from "./outputs.js";
+import { JavaCompatiblePartitioner } from "./partitioner.js";
 import { RegistryAdmin } from "./schema-registry.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS } from "./topics.js";
@@ -56,13 +49,14 @@ function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; 
 }
 
 /**
- * Producers: the Java-compatible default partitioner (set explicitly, which also silences
- * kafkajs's migration warning), and a few quick retries inside kafkajs. Longer outages are retried
+ * Producers: a Java-compatible partitioner (the same partitions as kafkajs's DefaultPartitioner,
+ * without its per-message allocations; set explicitly, which also silences kafkajs's migration
+ * warning), and a few quick retries inside kafkajs. Longer outages are retried
  * by the worker's own loop, which heartbeats while it waits: a send blocked inside kafkajs for
  * longer than the session timeout would get the member evicted from its group.
  */
 export const PRODUCER_DEFAULTS: ProducerConfig = {
-  createPartitioner: Partitioners.DefaultPartitioner,
+  createPartitioner: JavaCompatiblePartitioner,
   allowAutoTopicCreation: false,
   retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
@@ -300,6 +294,7 @@ export class Worker {
     let producer = this.transactional.get(id);
     if (!producer) {
       producer = this.kafka.producer({
+        ...PRODUCER_DEFAULTS,
         idempotent: true,
         maxInFlightRequests: 1,
         transactionalId: id,
