@@ -6,34 +6,29 @@ import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
 import { RecordEncoder } from "./encoder.js";
-import { chunkOutputs } from "./outputs.js";
+import { type ChunkOutputs, chunkOutputs } from "./outputs.js";
+import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
 import { JavaCompatiblePartitioner } from "./partitioner.js";
+import { RenewableProducer } from "./renewable-producer.js";
 import { RegistryAdmin } from "./schema-registry.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS } from "./topics.js";
 
-/** Retries a transient failure (broker or registry unavailable) with capped exponential backoff while `running()`. */
+/** Start-up steps (connect, create topics, register schemas): retried with capped exponential backoff while `running()`. */
 async function withRetries<T>(
   what: string,
   work: () => Promise<T>,
   running: () => boolean,
   logger: Logger,
-  metrics?: WorkerMetrics,
-  /** Inside a batch: keeps the consumer's session alive while it waits (kafkajs heartbeats only when asked). */
-  heartbeat?: () => Promise<void>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       if (!running()) throw error;
-      const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
-      metrics?.retries.inc();
+      const delay = backoffDelay(attempt);
       logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
-      for (let waited = 0; waited < delay; waited += 1_000) {
-        await heartbeat?.().catch(() => undefined);
-        await sleep(Math.min(1_000, delay - waited));
-      }
+      await sleep(delay);
     }
   }
 }
@@ -51,9 +46,9 @@ function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; 
 /**
  * Producers: a Java-compatible partitioner (the same partitions as kafkajs's DefaultPartitioner,
  * without its per-message allocations; set explicitly, which also silences kafkajs's migration
- * warning), and a few quick retries inside kafkajs. Longer outages are retried
- * by the worker's own loop, which heartbeats while it waits: a send blocked inside kafkajs for
- * longer than the session timeout would get the member evicted from its group.
+ * warning), and a few quick retries inside kafkajs. Longer outages are handled by pausing the
+ * partition and fetching its records again later (PartitionBackoff): a send blocked inside
+ * kafkajs for longer than the session timeout would get the member evicted from its group.
  */
 export const PRODUCER_DEFAULTS: ProducerConfig = {
   createPartitioner: JavaCompatiblePartitioner,
@@ -76,11 +71,12 @@ export interface WorkerState {
 export class Worker {
   readonly state: WorkerState = { live: true, ready: false };
   private consumer?: Consumer;
-  private producer?: Producer;
+  private producer?: RenewableProducer;
   private readonly transactional = new Map<string, Producer>();
   private readonly pipeline: Pipeline;
   private encoder?: RecordEncoder;
   private running = false;
+  private readonly backoff: PartitionBackoff;
 
   constructor(
     private readonly kafka: Kafka,
@@ -91,6 +87,13 @@ export class Worker {
     private readonly onCrash: (error: Error) => void,
   ) {
     this.pipeline = createPipeline(config.pipeline);
+    this.backoff = new PartitionBackoff({
+      paused: (topic, partition) => this.metrics.pausedPartitions.set({ topic, partition: String(partition) }, 1),
+      resumed: (topic, partition) => {
+        this.metrics.pausedPartitions.set({ topic, partition: String(partition) }, 0);
+        this.logger.info({ topic, partition }, "partition resumed");
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -127,7 +130,11 @@ export class Worker {
     );
 
     if (config.delivery === "at-least-once") {
-      this.producer = this.kafka.producer({ ...PRODUCER_DEFAULTS, idempotent: true, maxInFlightRequests: 5 });
+      this.producer = new RenewableProducer(this.kafka, {
+        ...PRODUCER_DEFAULTS,
+        idempotent: true,
+        maxInFlightRequests: 5,
+      });
       await this.producer.connect();
     }
     const consumer = this.kafka.consumer({
@@ -184,113 +191,134 @@ export class Worker {
     commitOffsetsIfNecessary,
     isRunning,
     isStale,
+    pause,
   }: EachBatchPayload): Promise<void> {
     const encoder = this.encoder;
     if (!encoder) throw new Error("worker not started");
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
-    // Chunks whose outputs are being produced, oldest first. While one is in flight the next is
-    // transformed and encoded (the worker was idle 44% of the time waiting for acknowledgements);
-    // offsets are still resolved strictly in order, each only after its own outputs are acknowledged.
-    const inFlight: Array<{ sent: Promise<unknown>; last: string; finish: () => void }> = [];
-    const settleOldest = async () => {
-      const oldest = inFlight.shift();
-      if (!oldest) return;
-      await oldest.sent;
-      resolveOffset(oldest.last);
-      oldest.finish();
-      await heartbeat();
-    };
-    try {
-      for (const chunk of chunks(batch.messages, this.config.chunkSize)) {
-        if (!isRunning() || isStale()) break;
-        const outputs = chunkOutputs(topic, partition, chunk, this.pipeline, encoder, this.config.workerId, Date.now());
-        const last = chunk[chunk.length - 1];
-        if (!last) continue;
-        const finish = () =>
-          this.count(
-            topic,
-            outputs.results,
-            outputs.extraDeadLetters.map((d) => d.code),
-            chunk.map((m) => Number(m.timestamp)),
-          );
-        if (this.config.delivery === "exactly-once") {
-          // One transaction at a time per partition: its offsets commit with its outputs.
-          await this.sendTransaction(
-            topic,
-            partition,
-            outputs.byTopic,
-            String(Number(last.offset) + 1),
-            isRunning,
-            heartbeat,
-          );
-          resolveOffset(last.offset);
-          finish();
-          await heartbeat();
-          continue;
-        }
-        const producer = this.producer;
-        if (!producer) throw new Error("worker not started");
-        const sent = withRetries(
-          "producing outputs",
-          () => producer.sendBatch({ topicMessages: topicMessages(outputs.byTopic), acks: -1 }),
-          isRunning,
-          this.logger,
-          this.metrics,
-          heartbeat,
-        );
-        sent.catch(() => undefined); // awaited in order by settleOldest; never unhandled
-        inFlight.push({ sent, last: last.offset, finish });
-        while (inFlight.length >= this.config.maxInFlightChunks) await settleOldest();
+    this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
+    // One chunk's outputs in flight at a time, and the next chunk transformed and encoded while
+    // they are: the transform overlaps the wait for acknowledgements, and a chunk is only sent
+    // once the one before it is acknowledged, so outputs keep their input order. A chunk whose
+    // send fails is not resolved: the partition is paused, and fetched again from the last
+    // resolved offset when it resumes.
+    type Chunk = { sent: Promise<unknown>; last: string; results: ChunkOutputs["results"]; finish: () => void };
+    let inFlight: Chunk | undefined;
+    const settle = async (chunk: Chunk, ahead?: ChunkOutputs): Promise<boolean> => {
+      try {
+        await chunk.sent;
+      } catch (error) {
+        // Neither this chunk's outputs nor the one transformed ahead were written: when they are
+        // fetched again, their records must not count as duplicates of themselves.
+        this.pipeline.forget(chunk.results);
+        if (ahead) this.pipeline.forget(ahead.results);
+        this.failedSend(topic, partition, pause, error as Error);
+        return false;
       }
-      while (inFlight.length > 0) await settleOldest();
-    } finally {
-      // On an error, what is still in flight is not resolved: it is replayed after the restart.
-      inFlight.length = 0;
+      resolveOffset(chunk.last);
+      chunk.finish();
+      this.backoff.succeeded(topic, partition);
+      await heartbeat();
+      return true;
+    };
+    let failed = false;
+    for (const chunk of chunks(batch.messages, this.config.chunkSize)) {
+      if (!isRunning() || isStale()) break;
+      const outputs = chunkOutputs(topic, partition, chunk, this.pipeline, encoder, this.config.workerId, Date.now());
+      const last = chunk[chunk.length - 1];
+      if (!last) continue;
+      if (inFlight && !(await settle(inFlight, outputs))) {
+        failed = true;
+        inFlight = undefined;
+        break;
+      }
+      if (!isRunning() || isStale()) {
+        // Stopping, or the partition was revoked while the previous chunk was in flight.
+        this.pipeline.forget(outputs.results);
+        break;
+      }
+      const finish = () =>
+        this.count(
+          topic,
+          outputs.results,
+          outputs.extraDeadLetters.map((d) => d.code),
+          chunk.map((m) => Number(m.timestamp)),
+        );
+      const sent =
+        this.config.delivery === "exactly-once"
+          ? this.sendTransaction(topic, partition, outputs.byTopic, String(Number(last.offset) + 1))
+          : this.sendOutputs(outputs.byTopic);
+      sent.catch(() => undefined); // awaited by settle; never unhandled
+      inFlight = { sent, last: last.offset, results: outputs.results, finish };
     }
-    this.metrics.lag.set(
-      { topic, partition: String(partition) },
-      Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
-    );
+    if (inFlight && !(await settle(inFlight))) failed = true;
+    if (!failed)
+      this.metrics.lag.set(
+        { topic, partition: String(partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
+      );
     if (this.config.delivery === "at-least-once") await commitOffsetsIfNecessary();
     timer();
   }
 
+  private sendOutputs(byTopic: Map<string, Message[]>): Promise<unknown> {
+    const producer = this.producer;
+    if (!producer) return Promise.reject(new Error("worker not started"));
+    return producer.sendBatch({ topicMessages: topicMessages(byTopic), acks: -1 });
+  }
+
+  /** A send that kafkajs gave up on (after its own quick retries): back off by pausing the partition. */
+  private failedSend(topic: string, partition: number, pause: () => () => void, error: Error): void {
+    if (!this.running) return;
+    this.metrics.retries.inc();
+    const delayMs = this.backoff.failed(topic, partition, pause);
+    this.logger.warn(
+      { err: error, topic, partition, delayMs },
+      "producing outputs failed; partition paused, its unacknowledged records will be fetched again",
+    );
+  }
+
+  /** exactly-once: one transaction holding a chunk's outputs and its input offset; aborted on any failure. */
   private async sendTransaction(
     topic: string,
     partition: number,
     byTopic: Map<string, Message[]>,
     nextOffset: string,
-    isRunning: () => boolean,
-    heartbeat: () => Promise<void>,
   ): Promise<void> {
     const producer = await this.transactionalProducer(topic, partition);
-    await withRetries(
-      "committing a transaction",
-      async () => {
-        const transaction = await producer.transaction();
-        try {
-          for (const entry of topicMessages(byTopic)) await transaction.send({ ...entry, acks: -1 });
-          await transaction.sendOffsets({
-            consumerGroupId: this.config.groupId,
-            topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
-          });
-          await transaction.commit();
-        } catch (error) {
-          await transaction.abort().catch(() => undefined);
-          throw error;
-        }
-      },
-      isRunning,
-      this.logger,
-      this.metrics,
-      heartbeat,
-    );
+    const transaction = await producer.transaction();
+    try {
+      // One produce request for every destination topic (a send per topic cost a round trip each).
+      await transaction.sendBatch({ topicMessages: topicMessages(byTopic), acks: -1 });
+      await transaction.sendOffsets({
+        consumerGroupId: this.config.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      // A fresh producer re-initialises the transactional id: whatever state the failure left
+      // (a fenced epoch, a transaction the broker still holds open) is cleared before the retry.
+      await this.dropTransactionalProducer(topic, partition);
+      throw error;
+    }
+  }
+
+  private async dropTransactionalProducer(topic: string, partition: number): Promise<void> {
+    const id = this.transactionalId(topic, partition);
+    const producer = this.transactional.get(id);
+    this.transactional.delete(id);
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private transactionalId(topic: string, partition: number): string {
+    return `${this.config.groupId}.${topic}.${partition}`;
   }
 
   /** One transactional producer per input partition, made on first use after an assignment. */
   private async transactionalProducer(topic: string, partition: number): Promise<Producer> {
-    const id = `${this.config.groupId}.${topic}.${partition}`;
+    const id = this.transactionalId(topic, partition);
     let producer = this.transactional.get(id);
     if (!producer) {
       producer = this.kafka.producer({
@@ -310,7 +338,7 @@ export class Worker {
   private async closeRevokedProducers(assignment: Record<string, number[]>): Promise<void> {
     const owned = new Set(
       Object.entries(assignment).flatMap(([topic, partitions]) =>
-        partitions.map((p) => `${this.config.groupId}.${topic}.${p}`),
+        partitions.map((p) => this.transactionalId(topic, p)),
       ),
     );
     for (const [id, producer] of this.transactional) {
@@ -349,6 +377,7 @@ export class Worker {
    */
   async stop(): Promise<void> {
     this.running = false;
+    this.backoff.cancel();
     this.state.ready = false;
     const grace = sleep(this.config.shutdownGraceMs).then(() => "timeout" as const);
     const stopped = this.consumer

@@ -62,7 +62,13 @@ export class WorkerMetrics {
   });
   readonly retries = new Counter({
     name: "cdp_router_transient_retries_total",
-    help: "Retries after a transient broker or registry error",
+    help: "Chunks whose outputs could not be written (after kafkajs's own retries), to be fetched and tried again",
+    registers: [this.registry],
+  });
+  readonly pausedPartitions = new Gauge({
+    name: "cdp_router_partition_paused",
+    help: "1 while an input partition is paused because its outputs could not be written (backing off)",
+    labelNames: ["topic", "partition"],
     registers: [this.registry],
   });
 

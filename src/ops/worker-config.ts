@@ -34,8 +34,6 @@ export interface WorkerConfig {
   /** Raw records processed per produce round trip, and the fetch size per partition. */
   readonly chunkSize: number;
   readonly maxBytesPerPartition: number;
-  /** at-least-once: chunks whose outputs may be in flight while the next is transformed (1: strictly one at a time). */
-  readonly maxInFlightChunks: number;
   /** How many assigned partitions are processed at once (each still in order). */
   readonly partitionsConcurrently: number;
   /** at-least-once: how often resolved offsets are committed. */
@@ -70,7 +68,6 @@ export const WORKER_VARIABLES = [
   "CDP_CHUNK_SIZE",
   "CDP_MAX_BYTES_PER_PARTITION",
   "CDP_COMMIT_INTERVAL_MS",
-  "CDP_MAX_IN_FLIGHT_CHUNKS",
   "CDP_PARTITIONS_CONCURRENTLY",
   "CDP_LOG_LEVEL",
   "CDP_PIPELINE_CONFIG",
@@ -249,7 +246,6 @@ export function loadWorkerConfig(
       64,
       problems,
     ),
-    maxInFlightChunks: integer("CDP_MAX_IN_FLIGHT_CHUNKS", vars.CDP_MAX_IN_FLIGHT_CHUNKS, 2, 1, 16, problems),
     commitIntervalMs: integer("CDP_COMMIT_INTERVAL_MS", vars.CDP_COMMIT_INTERVAL_MS, 5_000, 100, 600_000, problems),
     logLevel: vars.CDP_LOG_LEVEL ?? "info",
   };

@@ -85,6 +85,8 @@ export interface RecordResult {
   readonly skipped: readonly Skip[];
   readonly deadLetters: readonly DeadLetter[];
   readonly warnings: readonly Warning[];
+  /** The messageId this record added to the dedupe window, if it added one. */
+  readonly remembered?: string | undefined;
 }
 
 export function classify(routed: readonly RoutedRecord[], deadLetters: readonly DeadLetter[]): InputOutcome {

@@ -22,6 +22,8 @@ export interface Pipeline {
   readonly config: PipelineConfig;
   /** Everything one raw event becomes. Never throws for any input bytes. */
   process(input: InputRecord): RecordResult;
+  /** Takes back the dedupe window's memory of records whose outputs were never written. */
+  forget(results: Iterable<RecordResult>): void;
 }
 
 function ended(result: Exclude<StepResult<unknown>, { ok: true }>, warnings: Warning[]): RecordResult {
@@ -57,7 +59,8 @@ function route(
       }
     }
   }
-  return { outcome: classify(routed, deadLetters), routed, skipped, deadLetters, warnings };
+  const remembered = event.envelope.messageId;
+  return { outcome: classify(routed, deadLetters), routed, skipped, deadLetters, warnings, remembered };
 }
 
 /**
@@ -99,6 +102,11 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
         );
       }
       return route(event, destinations, config, warnings);
+    },
+    forget(results: Iterable<RecordResult>): void {
+      const ids: string[] = [];
+      for (const result of results) if (result.remembered !== undefined) ids.push(result.remembered);
+      window.forget(ids);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Admin, Producer } from "kafkajs";
+import { type Admin, ConfigResourceTypes, type Producer } from "kafkajs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateEvents } from "../../src/bench/event-generator.js";
 import { stackLayout } from "../../src/stack/layout.js";
@@ -234,6 +234,61 @@ describe("a schema registry outage", () => {
         await waitForProgress(group, first.topic, 310);
       } finally {
         await stackUp();
+      }
+    },
+    240_000,
+  );
+});
+
+describe("a destination topic that refuses writes (its max.message.bytes set too low, then fixed)", () => {
+  const destination = "cdp.dest.customerio";
+
+  /** AlterConfigs replaces a topic's whole set of overrides: none given restores the defaults. */
+  async function limitBatchBytes(limit?: number): Promise<void> {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: destination,
+          configEntries: limit === undefined ? [] : [{ name: "max.message.bytes", value: String(limit) }],
+        },
+      ],
+    });
+  }
+
+  it.each(["at-least-once", "exactly-once"])(
+    "%s: pauses the partition without committing, then resumes and delivers everything once writes succeed",
+    async (delivery) => {
+      const { topic, expected, since } = await stream(600, delivery === "exactly-once" ? 28 : 27);
+      const group = uniqueTopic("refused");
+      // 128 bytes: too small for any batch of destination records, big enough for the ~80-byte
+      // control batches that mark an aborted transaction (with less, aborts cannot complete).
+      await limitBatchBytes(128);
+      try {
+        const worker = spawn(topic, group, delivery);
+        await worker.running;
+        const deadline = Date.now() + 90_000;
+        while (!worker.logs.join("").includes("partition paused") && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(worker.logs.join("")).toMatch(/producing outputs failed; partition paused/);
+        const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        expect((offsets?.partitions ?? []).every((p) => Number(p.offset) <= 0)).toBe(true);
+        await limitBatchBytes();
+        const outputs = await customerioOf(topic, expected, delivery === "at-least-once", since);
+        const counts = new Map<string, number>();
+        for (const output of outputs) {
+          const id = String(output.value?.message_id);
+          counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+        for (const id of expected) expect(counts.has(id), id).toBe(true);
+        if (delivery === "exactly-once") {
+          for (const id of expected) expect(counts.get(id), id).toBe(1);
+          expect(outputs).toHaveLength(expected.size);
+        }
+        expect(worker.logs.join("")).toMatch(/partition resumed/);
+      } finally {
+        await limitBatchBytes();
       }
     },
     240_000,

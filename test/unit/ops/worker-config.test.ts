@@ -28,7 +28,6 @@ describe("worker configuration: defaults", () => {
       httpPort: 9464,
       shutdownGraceMs: 25000,
       chunkSize: 500,
-      maxInFlightChunks: 2,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -60,6 +60,15 @@ describe("Input: outcomes", () => {
     expect(run(group({ messageId: "same" }), shared).skipped[0]?.reason).toBe("duplicate");
   });
 
+  it("a record whose outputs were never written is routed again when it comes back, not skipped as a duplicate", () => {
+    const shared = pipeline();
+    const first = run(group({ messageId: "unsent" }), shared);
+    expect(first.remembered).toBe("unsent");
+    shared.forget([first]);
+    expect(run(group({ messageId: "unsent" }), shared).outcome).toBe("routed");
+    expect(run(group({ messageId: "unsent" }), shared).skipped[0]?.reason).toBe("duplicate");
+  });
+
   it("skips an event whose integrations disable every destination as no_destination", () => {
     expect(run(group({ integrations: { All: false } })).skipped[0]?.reason).toBe("no_destination");
   });
