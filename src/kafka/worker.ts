@@ -5,6 +5,7 @@ import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
+import { chunkMessages } from "./chunks.js";
 import { RecordEncoder } from "./encoder.js";
 import { type ChunkOutputs, chunkOutputs } from "./outputs.js";
 import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
@@ -31,12 +32,6 @@ async function withRetries<T>(
       await sleep(delay);
     }
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
 
 function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; messages: Message[] }> {
@@ -223,7 +218,7 @@ export class Worker {
       return true;
     };
     let failed = false;
-    for (const chunk of chunks(batch.messages, this.config.chunkSize)) {
+    for (const chunk of chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes)) {
       if (!isRunning() || isStale()) break;
       const outputs = chunkOutputs(topic, partition, chunk, this.pipeline, encoder, this.config.workerId, Date.now());
       const last = chunk[chunk.length - 1];

@@ -33,6 +33,8 @@ export interface WorkerConfig {
   readonly topicReplication: number;
   /** Raw records processed per produce round trip, and the fetch size per partition. */
   readonly chunkSize: number;
+  /** Raw bytes per chunk: keeps each record batch the producer writes under the broker's max.message.bytes. */
+  readonly chunkBytes: number;
   readonly maxBytesPerPartition: number;
   /** How many assigned partitions are processed at once (each still in order). */
   readonly partitionsConcurrently: number;
@@ -66,6 +68,7 @@ export const WORKER_VARIABLES = [
   "CDP_TOPIC_PARTITIONS",
   "CDP_TOPIC_REPLICATION",
   "CDP_CHUNK_SIZE",
+  "CDP_CHUNK_BYTES",
   "CDP_MAX_BYTES_PER_PARTITION",
   "CDP_COMMIT_INTERVAL_MS",
   "CDP_PARTITIONS_CONCURRENTLY",
@@ -230,6 +233,7 @@ export function loadWorkerConfig(
     topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars.CDP_TOPIC_PARTITIONS, 3, 1, 10_000, problems),
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),
     chunkSize: integer("CDP_CHUNK_SIZE", vars.CDP_CHUNK_SIZE, 500, 1, 100_000, problems),
+    chunkBytes: integer("CDP_CHUNK_BYTES", vars.CDP_CHUNK_BYTES, 256 * 1024, 1024, 64 * 1024 * 1024, problems),
     maxBytesPerPartition: integer(
       "CDP_MAX_BYTES_PER_PARTITION",
       vars.CDP_MAX_BYTES_PER_PARTITION,

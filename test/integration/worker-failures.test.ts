@@ -73,12 +73,18 @@ async function stream(
   return { topic, expected, since };
 }
 
-function spawn(topic: string, group: string, delivery = "at-least-once"): WorkerProcess {
+function spawn(
+  topic: string,
+  group: string,
+  delivery = "at-least-once",
+  env: Record<string, string> = {},
+): WorkerProcess {
   const worker = startWorker({
     CDP_INPUT_TOPICS: topic,
     CDP_GROUP_ID: group,
     CDP_DELIVERY: delivery,
     CDP_CHUNK_SIZE: "100",
+    ...env,
   });
   workers.push(worker);
   return worker;
@@ -293,6 +299,51 @@ describe("a destination topic that refuses writes (its max.message.bytes set too
     },
     240_000,
   );
+});
+
+describe("large events fetched together", () => {
+  it("are produced in chunks whose record batches stay under the broker's 1 MiB limit, and all arrive", async () => {
+    const topic = uniqueTopic("large");
+    await createTopic(admin, topic, 1);
+    const since = await endOffsets(["cdp.dest.warehouse.groups"]);
+    // 12 events of 200 KiB: 2.4 MB in one fetch. One chunk of them would make a 2.4 MB record
+    // batch on the warehouse topic, which the broker refuses however often it is retried.
+    const ids = Array.from({ length: 12 }, (_, i) => `${topic}-${i}`);
+    // One send each: the input topic refuses a 2.4 MB batch as well.
+    for (const [i, messageId] of ids.entries()) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          {
+            value: JSON.stringify({
+              type: "group",
+              messageId,
+              userId: `user-${i}`,
+              groupId: `org-${i}`,
+              traits: { name: `Org ${i}`, notes: "n".repeat(200 * 1024) },
+            }),
+          },
+        ],
+      });
+    }
+    // Fetches of up to 8 MiB (a throughput setting) bring all 12 in one batch.
+    spawn(topic, uniqueTopic("large-group"), "at-least-once", { CDP_MAX_BYTES_PER_PARTITION: String(8 * 1024 * 1024) });
+    const seen = new Set<string>();
+    await collectOutputs(
+      ["cdp.dest.warehouse.groups"],
+      (r) => r.value?.source_topic === topic,
+      (records) => {
+        const id = records[records.length - 1]?.value?.message_id;
+        if (typeof id === "string") seen.add(id);
+        return seen.size >= ids.length;
+      },
+      120_000,
+      true,
+      since,
+    );
+    expect([...seen].sort()).toEqual([...ids].sort());
+  }, 180_000);
 });
 
 describe("a consumer crash", () => {

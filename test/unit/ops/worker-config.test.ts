@@ -28,6 +28,7 @@ describe("worker configuration: defaults", () => {
       httpPort: 9464,
       shutdownGraceMs: 25000,
       chunkSize: 500,
+      chunkBytes: 262144,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
