@@ -31,6 +31,11 @@ export class RecordEncoder {
     return new RecordEncoder(byTopic);
   }
 
+  /** The schema ids by subject, to build the same encoder elsewhere (the transform thread). */
+  schemaIds(): Array<[string, number]> {
+    return [...this.byTopic.values()].map(({ id, schema }) => [schema.subject, id]);
+  }
+
   /**
    * Throws when the value does not fit the topic's schema: the caller dead-letters that record.
    * The body is written into a reusable scratch buffer behind the 5-byte header and copied once

@@ -1,22 +1,48 @@
-import type { KafkaMessage, Message } from "kafkajs";
+import type { IHeaders, Message } from "kafkajs";
 import type { DeadLetter, RecordResult } from "../pipeline/outcome.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { deadLetterRecord } from "./dead-letters.js";
 import type { RecordEncoder } from "./encoder.js";
 import { DEAD_LETTER_TOPIC } from "./topics.js";
 
+/** What the transform needs of a consumed Kafka message. */
+export interface RawMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  readonly offset: string;
+  readonly headers?: IHeaders | undefined;
+}
+
+/** How a chunk's records ended, for the metrics: counts by label. */
+export interface ChunkSummary {
+  consumed: number;
+  routed: Record<string, number>;
+  skipped: Record<string, number>;
+  deadLetters: Record<string, number>;
+  warnings: Record<string, number>;
+}
+
 export interface ChunkOutputs {
   /** Messages to produce, by topic, in input order. */
   readonly byTopic: Map<string, Message[]>;
-  readonly results: RecordResult[];
-  /** Dead letters the worker added beside the pipeline's: records that could not be encoded. */
-  readonly extraDeadLetters: DeadLetter[];
+  readonly summary: ChunkSummary;
+  /** The messageIds the chunk added to the dedupe window: taken back if its outputs are never written. */
+  readonly remembered: string[];
 }
 
 function push(byTopic: Map<string, Message[]>, topic: string, message: Message): void {
   const list = byTopic.get(topic);
   if (list) list.push(message);
   else byTopic.set(topic, [message]);
+}
+
+function tally(counts: Record<string, number>, label: string): void {
+  counts[label] = (counts[label] ?? 0) + 1;
+}
+
+export function emptySummary(): ChunkSummary {
+  return { consumed: 0, routed: {}, skipped: {}, deadLetters: {}, warnings: {} };
 }
 
 /**
@@ -28,15 +54,15 @@ function push(byTopic: Map<string, Message[]>, topic: string, message: Message):
 export function chunkOutputs(
   topic: string,
   partition: number,
-  messages: readonly KafkaMessage[],
+  messages: readonly RawMessage[],
   pipeline: Pipeline,
   encoder: RecordEncoder,
   workerId: string,
   now: number,
 ): ChunkOutputs {
   const byTopic = new Map<string, Message[]>();
-  const results: RecordResult[] = [];
-  const extraDeadLetters: DeadLetter[] = [];
+  const summary = emptySummary();
+  const remembered: string[] = [];
   for (const message of messages) {
     const deadLetters: DeadLetter[] = [];
     let result: RecordResult;
@@ -54,22 +80,24 @@ export function chunkOutputs(
       };
       result = { outcome: "dead_letter", routed: [], skipped: [], deadLetters: [deadLetter], warnings: [] };
     }
-    results.push(result);
+    summary.consumed++;
+    if (result.remembered !== undefined) remembered.push(result.remembered);
     for (const record of result.routed) {
       try {
         const value = record.value === null ? null : encoder.encode(record.topic, record.value);
         push(byTopic, record.topic, { key: record.key, value });
+        tally(summary.routed, record.destination);
       } catch (error) {
-        const deadLetter: DeadLetter = {
+        deadLetters.push({
           code: "encoding_failed",
           message: `${record.topic}: ${(error as Error).message}`,
           stage: "destination",
           destination: record.destination,
-        };
-        deadLetters.push(deadLetter);
-        extraDeadLetters.push(deadLetter);
+        });
       }
     }
+    for (const skipped of result.skipped) tally(summary.skipped, skipped.reason);
+    for (const warning of result.warnings) tally(summary.warnings, warning.code);
     const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
     if (refused.length === 0) continue;
     const raw = {
@@ -82,11 +110,12 @@ export function chunkOutputs(
       headers: message.headers ?? {},
     };
     for (const deadLetter of refused) {
+      tally(summary.deadLetters, deadLetter.code);
       push(byTopic, DEAD_LETTER_TOPIC, {
         key: message.key,
         value: encoder.encode(DEAD_LETTER_TOPIC, deadLetterRecord(raw, deadLetter, workerId, now)),
       });
     }
   }
-  return { byTopic, results, extraDeadLetters };
+  return { byTopic, summary, remembered };
 }

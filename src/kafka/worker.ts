@@ -4,16 +4,16 @@ import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
-import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
 import { chunkMessages } from "./chunks.js";
 import { RecordEncoder } from "./encoder.js";
-import { type ChunkOutputs, chunkOutputs } from "./outputs.js";
+import type { ChunkSummary } from "./outputs.js";
 import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
 import { JavaCompatiblePartitioner } from "./partitioner.js";
 import { RenewableProducer } from "./renewable-producer.js";
 import { RegistryAdmin } from "./schema-registry.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS } from "./topics.js";
+import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
 
 /** Start-up steps (connect, create topics, register schemas): retried with capped exponential backoff while `running()`. */
 async function withRetries<T>(
@@ -68,8 +68,7 @@ export class Worker {
   private consumer?: Consumer;
   private producer?: RenewableProducer;
   private readonly transactional = new Map<string, Producer>();
-  private readonly pipeline: Pipeline;
-  private encoder?: RecordEncoder;
+  private transformer?: ChunkTransformer;
   private running = false;
   private readonly backoff: PartitionBackoff;
 
@@ -81,7 +80,6 @@ export class Worker {
     /** Called when the consumer crashes: the process should exit non-zero so that its supervisor restarts it. */
     private readonly onCrash: (error: Error) => void,
   ) {
-    this.pipeline = createPipeline(config.pipeline);
     this.backoff = new PartitionBackoff({
       paused: (topic, partition) => this.metrics.pausedPartitions.set({ topic, partition: String(partition) }, 1),
       resumed: (topic, partition) => {
@@ -117,12 +115,22 @@ export class Worker {
         ? { username: config.registry.username, password: config.registry.password ?? "" }
         : undefined,
     );
-    this.encoder = await withRetries(
+    const encoder = await withRetries(
       "registering schemas",
       () => RecordEncoder.create(registry, loadTopicSchemas()),
       () => this.running,
       logger,
     );
+    this.transformer = config.transformThread
+      ? ThreadTransformer.start(
+          { pipeline: config.pipeline, schemaIds: encoder.schemaIds(), workerId: config.workerId },
+          (error) => {
+            this.state.live = false;
+            logger.error({ err: error }, "the transform thread failed");
+            this.onCrash(error);
+          },
+        )
+      : new InlineTransformer(config.pipeline, encoder, config.workerId);
 
     if (config.delivery === "at-least-once") {
       this.producer = new RenewableProducer(this.kafka, {
@@ -188,8 +196,8 @@ export class Worker {
     isStale,
     pause,
   }: EachBatchPayload): Promise<void> {
-    const encoder = this.encoder;
-    if (!encoder) throw new Error("worker not started");
+    const transformer = this.transformer;
+    if (!transformer) throw new Error("worker not started");
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
@@ -198,16 +206,16 @@ export class Worker {
     // once the one before it is acknowledged, so outputs keep their input order. A chunk whose
     // send fails is not resolved: the partition is paused, and fetched again from the last
     // resolved offset when it resumes.
-    type Chunk = { sent: Promise<unknown>; last: string; results: ChunkOutputs["results"]; finish: () => void };
+    type Chunk = { sent: Promise<unknown>; last: string; remembered: string[]; finish: () => void };
     let inFlight: Chunk | undefined;
-    const settle = async (chunk: Chunk, ahead?: ChunkOutputs): Promise<boolean> => {
+    const settle = async (chunk: Chunk, ahead?: { remembered: string[] }): Promise<boolean> => {
       try {
         await chunk.sent;
       } catch (error) {
         // Neither this chunk's outputs nor the one transformed ahead were written: when they are
         // fetched again, their records must not count as duplicates of themselves.
-        this.pipeline.forget(chunk.results);
-        if (ahead) this.pipeline.forget(ahead.results);
+        transformer.forget(chunk.remembered);
+        if (ahead) transformer.forget(ahead.remembered);
         this.failedSend(topic, partition, pause, error as Error);
         return false;
       }
@@ -220,7 +228,7 @@ export class Worker {
     let failed = false;
     for (const chunk of chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes)) {
       if (!isRunning() || isStale()) break;
-      const outputs = chunkOutputs(topic, partition, chunk, this.pipeline, encoder, this.config.workerId, Date.now());
+      const outputs = await transformer.transform(topic, partition, chunk, Date.now());
       const last = chunk[chunk.length - 1];
       if (!last) continue;
       if (inFlight && !(await settle(inFlight, outputs))) {
@@ -230,14 +238,13 @@ export class Worker {
       }
       if (!isRunning() || isStale()) {
         // Stopping, or the partition was revoked while the previous chunk was in flight.
-        this.pipeline.forget(outputs.results);
+        transformer.forget(outputs.remembered);
         break;
       }
       const finish = () =>
         this.count(
           topic,
-          outputs.results,
-          outputs.extraDeadLetters.map((d) => d.code),
+          outputs.summary,
           chunk.map((m) => Number(m.timestamp)),
         );
       const sent =
@@ -245,7 +252,7 @@ export class Worker {
           ? this.sendTransaction(topic, partition, outputs.byTopic, String(Number(last.offset) + 1))
           : this.sendOutputs(outputs.byTopic);
       sent.catch(() => undefined); // awaited by settle; never unhandled
-      inFlight = { sent, last: last.offset, results: outputs.results, finish };
+      inFlight = { sent, last: last.offset, remembered: outputs.remembered, finish };
     }
     if (inFlight && !(await settle(inFlight))) failed = true;
     if (!failed)
@@ -347,21 +354,13 @@ export class Worker {
     }
   }
 
-  private count(
-    topic: string,
-    results: ReturnType<typeof chunkOutputs>["results"],
-    extraCodes: string[],
-    timestamps: number[],
-  ): void {
+  private count(topic: string, summary: ChunkSummary, timestamps: number[]): void {
     const { metrics } = this;
-    metrics.consumed.inc({ topic }, results.length);
-    for (const result of results) {
-      for (const record of result.routed) metrics.routed.inc({ destination: record.destination });
-      for (const skipped of result.skipped) metrics.skipped.inc({ reason: skipped.reason });
-      for (const deadLetter of result.deadLetters) metrics.deadLetters.inc({ code: deadLetter.code });
-      for (const warning of result.warnings) metrics.warnings.inc({ code: warning.code });
-    }
-    for (const code of extraCodes) metrics.deadLetters.inc({ code });
+    metrics.consumed.inc({ topic }, summary.consumed);
+    for (const [destination, n] of Object.entries(summary.routed)) metrics.routed.inc({ destination }, n);
+    for (const [reason, n] of Object.entries(summary.skipped)) metrics.skipped.inc({ reason }, n);
+    for (const [code, n] of Object.entries(summary.deadLetters)) metrics.deadLetters.inc({ code }, n);
+    for (const [code, n] of Object.entries(summary.warnings)) metrics.warnings.inc({ code }, n);
     const now = Date.now();
     for (const timestamp of timestamps) metrics.endToEndSeconds.observe(Math.max(0, now - timestamp) / 1000);
   }
@@ -385,6 +384,7 @@ export class Worker {
       this.producer?.disconnect(),
       ...[...this.transactional.values()].map((p) => p.disconnect()),
     ]);
+    await this.transformer?.close();
     this.logger.info("cdp-router worker stopped");
   }
 }

@@ -33,6 +33,8 @@ export interface WorkerConfig {
   readonly topicReplication: number;
   /** Raw records processed per produce round trip, and the fetch size per partition. */
   readonly chunkSize: number;
+  /** Run the pipeline and Avro encoding on a thread of their own, beside kafkajs's work. */
+  readonly transformThread: boolean;
   /** Raw bytes per chunk: keeps each record batch the producer writes under the broker's max.message.bytes. */
   readonly chunkBytes: number;
   readonly maxBytesPerPartition: number;
@@ -69,6 +71,7 @@ export const WORKER_VARIABLES = [
   "CDP_TOPIC_REPLICATION",
   "CDP_CHUNK_SIZE",
   "CDP_CHUNK_BYTES",
+  "CDP_TRANSFORM_THREAD",
   "CDP_MAX_BYTES_PER_PARTITION",
   "CDP_COMMIT_INTERVAL_MS",
   "CDP_PARTITIONS_CONCURRENTLY",
@@ -110,6 +113,13 @@ function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Vari
 }
 
 /** A whole-number variable: the problem quotes the variable as it was set. */
+function flag(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (value === undefined) return fallback;
+  if (value === "true" || value === "false") return value === "true";
+  problems.push(`${name}=${value}: must be true or false`);
+  return fallback;
+}
+
 function integer(
   name: string,
   value: string | undefined,
@@ -233,6 +243,7 @@ export function loadWorkerConfig(
     topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars.CDP_TOPIC_PARTITIONS, 3, 1, 10_000, problems),
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),
     chunkSize: integer("CDP_CHUNK_SIZE", vars.CDP_CHUNK_SIZE, 500, 1, 100_000, problems),
+    transformThread: flag("CDP_TRANSFORM_THREAD", vars.CDP_TRANSFORM_THREAD, true, problems),
     chunkBytes: integer("CDP_CHUNK_BYTES", vars.CDP_CHUNK_BYTES, 256 * 1024, 1024, 64 * 1024 * 1024, problems),
     maxBytesPerPartition: integer(
       "CDP_MAX_BYTES_PER_PARTITION",
@@ -245,7 +256,7 @@ export function loadWorkerConfig(
     partitionsConcurrently: integer(
       "CDP_PARTITIONS_CONCURRENTLY",
       vars.CDP_PARTITIONS_CONCURRENTLY,
-      1,
+      4,
       1,
       64,
       problems,

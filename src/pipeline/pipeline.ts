@@ -22,8 +22,8 @@ export interface Pipeline {
   readonly config: PipelineConfig;
   /** Everything one raw event becomes. Never throws for any input bytes. */
   process(input: InputRecord): RecordResult;
-  /** Takes back the dedupe window's memory of records whose outputs were never written. */
-  forget(results: Iterable<RecordResult>): void;
+  /** Takes back the dedupe window's memory of records whose outputs were never written (their `remembered` ids). */
+  forget(messageIds: Iterable<string>): void;
 }
 
 function ended(result: Exclude<StepResult<unknown>, { ok: true }>, warnings: Warning[]): RecordResult {
@@ -103,10 +103,8 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
       }
       return route(event, destinations, config, warnings);
     },
-    forget(results: Iterable<RecordResult>): void {
-      const ids: string[] = [];
-      for (const result of results) if (result.remembered !== undefined) ids.push(result.remembered);
-      window.forget(ids);
+    forget(messageIds: Iterable<string>): void {
+      window.forget(messageIds);
     },
   };
 }

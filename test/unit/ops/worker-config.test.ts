@@ -18,6 +18,13 @@ function problems(env: NodeJS.ProcessEnv): string {
 }
 
 describe("worker configuration: defaults", () => {
+  it("refuses a transform-thread switch that is not true or false", () => {
+    expect(problems({ ...BASE, CDP_TRANSFORM_THREAD: "yes" })).toMatch(
+      /CDP_TRANSFORM_THREAD=yes: must be true or false/,
+    );
+    expect(loadWorkerConfig({ ...BASE, CDP_TRANSFORM_THREAD: "false" }).transformThread).toBe(false);
+  });
+
   it("reads brokers and registry, and defaults the rest", () => {
     const config = loadWorkerConfig(BASE);
     expect(config.kafka.brokers).toEqual(["k1:9092", "k2:9092"]);
@@ -29,6 +36,8 @@ describe("worker configuration: defaults", () => {
       shutdownGraceMs: 25000,
       chunkSize: 500,
       chunkBytes: 262144,
+      transformThread: true,
+      partitionsConcurrently: 4,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

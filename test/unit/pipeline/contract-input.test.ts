@@ -64,7 +64,7 @@ describe("Input: outcomes", () => {
     const shared = pipeline();
     const first = run(group({ messageId: "unsent" }), shared);
     expect(first.remembered).toBe("unsent");
-    shared.forget([first]);
+    shared.forget(first.remembered ? [first.remembered] : []);
     expect(run(group({ messageId: "unsent" }), shared).outcome).toBe("routed");
     expect(run(group({ messageId: "unsent" }), shared).skipped[0]?.reason).toBe("duplicate");
   });

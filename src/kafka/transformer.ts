@@ -1,0 +1,118 @@
+import { Worker as Thread } from "node:worker_threads";
+import type { PipelineConfig } from "../pipeline/config.js";
+import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
+import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
+import type { RecordEncoder } from "./encoder.js";
+import { type ChunkOutputs, chunkOutputs, type RawMessage } from "./outputs.js";
+
+/** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
+export interface ChunkTransformer {
+  transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs>;
+  /** The records with these messageIds were never written: they are not duplicates when they come back. */
+  forget(messageIds: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+/** What the transform thread is built from: plain data, cloned into the thread. */
+export interface TransformSetup {
+  readonly pipeline: PipelineConfig;
+  /** Schema ids by subject, registered by the worker at start-up. */
+  readonly schemaIds: ReadonlyArray<readonly [string, number]>;
+  readonly workerId: string;
+}
+
+export type ToThread =
+  | { kind: "chunk"; id: number; topic: string; partition: number; now: number; wire: WireMessages }
+  | { kind: "forget"; messageIds: readonly string[] };
+
+export type FromThread =
+  | { kind: "outputs"; id: number; wire: WireOutputs }
+  | { kind: "failed"; id: number; message: string };
+
+/** The transform on the calling thread (CDP_TRANSFORM_THREAD=false). */
+export class InlineTransformer implements ChunkTransformer {
+  private readonly pipeline: Pipeline;
+
+  constructor(
+    config: PipelineConfig,
+    private readonly encoder: RecordEncoder,
+    private readonly workerId: string,
+  ) {
+    this.pipeline = createPipeline(config);
+  }
+
+  async transform(
+    topic: string,
+    partition: number,
+    messages: readonly RawMessage[],
+    now: number,
+  ): Promise<ChunkOutputs> {
+    return chunkOutputs(topic, partition, messages, this.pipeline, this.encoder, this.workerId, now);
+  }
+
+  forget(messageIds: readonly string[]): void {
+    this.pipeline.forget(messageIds);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The transform (pipeline and Avro encoding) on its own thread, so that it runs beside kafkajs's
+ * fetching and produce encoding instead of taking turns with it on the event loop. One thread:
+ * the dedupe window is one per process, and chunks are answered in the order they were sent.
+ */
+export class ThreadTransformer implements ChunkTransformer {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (o: ChunkOutputs) => void; reject: (e: Error) => void }>();
+  private failure?: Error;
+  private closing = false;
+
+  private constructor(
+    private readonly thread: Thread,
+    onFatal: (error: Error) => void,
+  ) {
+    thread.on("message", (message: FromThread) => {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.kind === "outputs") waiting?.resolve(unpackOutputs(message.wire));
+      else waiting?.reject(new Error(`transform thread: ${message.message}`));
+    });
+    const die = (error: Error) => {
+      if (this.closing) return;
+      this.failure = error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+      onFatal(error);
+    };
+    thread.on("error", die);
+    thread.on("exit", (code) => die(new Error(`the transform thread exited (${code})`)));
+  }
+
+  static start(setup: TransformSetup, onFatal: (error: Error) => void): ThreadTransformer {
+    const thread = new Thread(new URL("./transform-thread.js", import.meta.url), { workerData: setup });
+    return new ThreadTransformer(thread, onFatal);
+  }
+
+  transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const wire = packMessages(messages);
+    return new Promise<ChunkOutputs>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const message: ToThread = { kind: "chunk", id, topic, partition, now, wire };
+      this.thread.postMessage(message, [wire.bytes]);
+    });
+  }
+
+  forget(messageIds: readonly string[]): void {
+    if (messageIds.length === 0 || this.failure) return;
+    const message: ToThread = { kind: "forget", messageIds };
+    this.thread.postMessage(message);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.thread.terminate();
+  }
+}

@@ -1,0 +1,139 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { loadTopicSchemas } from "../../../src/avro/schemas.js";
+import { generateEvents } from "../../../src/bench/event-generator.js";
+import { packMessages, packOutputs, unpackMessages, unpackOutputs } from "../../../src/kafka/chunk-wire.js";
+import { RecordEncoder } from "../../../src/kafka/encoder.js";
+import type { ChunkOutputs, RawMessage } from "../../../src/kafka/outputs.js";
+import { InlineTransformer } from "../../../src/kafka/transformer.js";
+import { config } from "../../support/events.js";
+
+// The transform thread must give exactly what the inline transform gives: chunks cross to it and
+// back as one transferred buffer, and nothing may be lost or changed on the way.
+
+const schemas = loadTopicSchemas();
+const schemaIds = [...schemas.values()].map((s, i): [string, number] => [s.subject, 100 + i]);
+const encoder = RecordEncoder.fromIds(schemas, new Map(schemaIds));
+
+// The thread runs compiled code (dist/, built by `npm test`'s pretest): a worker thread cannot
+// load the TypeScript sources.
+const { ThreadTransformer } = (await import(
+  new URL("../../../dist/kafka/transformer.js", import.meta.url).href
+)) as typeof import("../../../src/kafka/transformer.js");
+
+function rawMessages(count: number, seed: number): RawMessage[] {
+  return generateEvents(count, seed).map((event, i) => ({
+    key: i % 3 === 0 ? null : Buffer.from(`key-${i}`),
+    value: event.bytes,
+    offset: String(1000 + i),
+    timestamp: String(Date.UTC(2026, 0, 1) + i),
+    headers: i % 7 === 0 ? { trace: Buffer.from(`t-${i}`), tags: ["a", Buffer.from("b")] } : undefined,
+  }));
+}
+
+function plain(outputs: ChunkOutputs) {
+  return {
+    byTopic: [...outputs.byTopic].map(([topic, messages]) => [
+      topic,
+      messages.map((m) => [
+        m.key === null || typeof m.key === "string" ? m.key : m.key?.toString("hex"),
+        m.value?.toString("hex") ?? null,
+      ]),
+    ]),
+    summary: outputs.summary,
+    remembered: outputs.remembered,
+  };
+}
+
+describe("transform thread", () => {
+  it("raw messages survive the wire: keys, values, nulls, offsets, timestamps and headers", () => {
+    const arbitrary = fc.array(
+      fc.record({
+        key: fc.option(fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b))),
+        value: fc.option(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))),
+        offset: fc.bigInt({ min: 0n, max: 2n ** 62n }).map(String),
+        timestamp: fc.nat().map(String),
+        headers: fc.option(
+          fc.dictionary(
+            fc.string(),
+            fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
+          ),
+          {
+            nil: undefined,
+          },
+        ),
+      }),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(arbitrary, (messages) => {
+        const back = unpackMessages(structuredClone(packMessages(messages)));
+        expect(back.map((m) => [m.key, m.value, m.offset, m.timestamp])).toEqual(
+          messages.map((m) => [m.key, m.value, m.offset, m.timestamp]),
+        );
+        back.forEach((m, i) => {
+          const sent = messages[i]?.headers;
+          expect(m.headers ?? {}).toEqual(sent && Object.keys(sent).length > 0 ? sent : {});
+        });
+      }),
+    );
+  });
+
+  it("outputs survive the wire", () => {
+    const inline = new InlineTransformer(config(), encoder, "w-1");
+    return inline.transform("cdp.raw.group", 0, rawMessages(300, 5), 1_700_000_000_000).then((outputs) => {
+      expect(plain(unpackOutputs(structuredClone(packOutputs(outputs))))).toEqual(plain(outputs));
+    });
+  });
+
+  it("gives the inline transform's outputs, summaries and remembered ids, chunk after chunk", async () => {
+    const inline = new InlineTransformer(config(), encoder, "w-1");
+    const thread = ThreadTransformer.start({ pipeline: config(), schemaIds, workerId: "w-1" }, (error) => {
+      throw error;
+    });
+    try {
+      for (const seed of [1, 2, 3]) {
+        const chunk = rawMessages(400, seed);
+        const [mine, theirs] = await Promise.all([
+          inline.transform("cdp.raw.group", 2, chunk, 1_700_000_000_000),
+          thread.transform("cdp.raw.group", 2, chunk, 1_700_000_000_000),
+        ]);
+        expect(plain(theirs)).toEqual(plain(mine));
+        expect(theirs.summary.consumed).toBe(400);
+      }
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("forgets what it is told to: a record whose outputs were never written is routed again, not a duplicate", async () => {
+    const thread = ThreadTransformer.start({ pipeline: config(), schemaIds, workerId: "w-1" }, (error) => {
+      throw error;
+    });
+    try {
+      const chunk = rawMessages(50, 9);
+      const first = await thread.transform("cdp.raw.group", 0, chunk, 0);
+      const again = await thread.transform("cdp.raw.group", 0, chunk, 0);
+      expect(again.summary.skipped.duplicate).toBe(first.remembered.length);
+      thread.forget(first.remembered);
+      const afterForget = await thread.transform("cdp.raw.group", 0, chunk, 0);
+      expect(plain(afterForget).byTopic).toEqual(plain(first).byTopic);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("a thread that dies rejects the chunks it owed and reports the failure (the worker then exits non-zero)", async () => {
+    let reported: Error | undefined;
+    const broken = { pipeline: null, schemaIds, workerId: "w-1" } as unknown as Parameters<
+      typeof ThreadTransformer.start
+    >[0];
+    const thread = ThreadTransformer.start(broken, (error) => {
+      reported = error;
+    });
+    await expect(thread.transform("cdp.raw.group", 0, rawMessages(5, 1), 0)).rejects.toThrow();
+    expect(reported).toBeInstanceOf(Error);
+    await expect(thread.transform("cdp.raw.group", 0, rawMessages(5, 1), 0)).rejects.toThrow();
+    await thread.close();
+  });
+});
