@@ -1,8 +1,12 @@
 import { Kafka, logLevel, type Message, Partitioners } from "kafkajs";
+import { loadWorkerConfig } from "../ops/worker-config.js";
+
+/** Only the worker's defaults matter here; the addresses come from the command line. */
+const LOCAL = { brokers: ["127.0.0.1:9092"], registryUrl: "http://127.0.0.1:8081" };
 
 // The baseline for the worker benchmark: consume and re-produce the same bytes, no transform,
 // with the worker's at-least-once discipline (idempotent producer, acks=-1, offsets resolved
-// after the acknowledgement, the same chunk size and commit interval).
+// after the acknowledgement, the same chunk size, commit interval and partition concurrency).
 // Usage: node dist/bench/passthrough.js BROKERS INPUT_TOPIC OUTPUT_TOPIC GROUP [FAN_OUT]
 // With FAN_OUT (say 7.66), each message is re-produced to several topics OUTPUT_TOPIC.0,
 // OUTPUT_TOPIC.1, ... so that FAN_OUT copies are written per message on average: the same number
@@ -42,6 +46,7 @@ await consumer.subscribe({ topics: [input], fromBeginning: true });
 await consumer.run({
   eachBatchAutoResolve: false,
   autoCommitInterval: 200,
+  partitionsConsumedConcurrently: loadWorkerConfig(process.env, LOCAL).partitionsConcurrently,
   eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
     for (let i = 0; i < batch.messages.length && isRunning(); i += 500) {
       const chunk = batch.messages.slice(i, i + 500);
