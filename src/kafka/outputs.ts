@@ -23,6 +23,20 @@ export interface ChunkSummary {
   warnings: Record<string, number>;
 }
 
+/** What a chunk is transformed with. */
+export interface TransformTools {
+  readonly pipeline: Pipeline;
+  readonly encoder: RecordEncoder;
+  /** Written into dead letters. */
+  readonly workerId: string;
+  /**
+   * The largest destination record (key and Avro value) the worker writes; a larger one is
+   * dead-lettered as `record_too_large`. The broker would refuse it on every retry, stalling the
+   * partition for good.
+   */
+  readonly maxRecordBytes: number;
+}
+
 export interface ChunkOutputs {
   /** Messages to produce, by topic, in input order. */
   readonly byTopic: Map<string, Message[]>;
@@ -55,11 +69,10 @@ export function chunkOutputs(
   topic: string,
   partition: number,
   messages: readonly RawMessage[],
-  pipeline: Pipeline,
-  encoder: RecordEncoder,
-  workerId: string,
+  transform: TransformTools,
   now: number,
 ): ChunkOutputs {
+  const { pipeline, encoder, workerId, maxRecordBytes } = transform;
   const byTopic = new Map<string, Message[]>();
   const summary = emptySummary();
   const remembered: string[] = [];
@@ -85,6 +98,16 @@ export function chunkOutputs(
     for (const record of result.routed) {
       try {
         const value = record.value === null ? null : encoder.encode(record.topic, record.value);
+        const bytes = (value?.length ?? 0) + Buffer.byteLength(record.key);
+        if (bytes > maxRecordBytes) {
+          deadLetters.push({
+            code: "record_too_large",
+            message: `${record.topic}: the record is ${bytes} bytes; the limit is ${maxRecordBytes} (CDP_MAX_RECORD_BYTES)`,
+            stage: "destination",
+            destination: record.destination,
+          });
+          continue;
+        }
         push(byTopic, record.topic, { key: record.key, value });
         tally(summary.routed, record.destination);
       } catch (error) {

@@ -3,33 +3,29 @@ import { loadTopicSchemas } from "../avro/schemas.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packOutputs, unpackMessages } from "./chunk-wire.js";
 import { RecordEncoder } from "./encoder.js";
-import { chunkOutputs } from "./outputs.js";
+import { chunkOutputs, type TransformTools } from "./outputs.js";
 import type { FromThread, ToThread, TransformSetup } from "./transformer.js";
 
 // The transform thread's entry (see ThreadTransformer): chunks in, encoded outputs out, in order.
 
 const setup = workerData as TransformSetup;
-const pipeline = createPipeline(setup.pipeline);
-const encoder = RecordEncoder.fromIds(loadTopicSchemas(), new Map(setup.schemaIds));
+const tools: TransformTools = {
+  pipeline: createPipeline(setup.pipeline),
+  encoder: RecordEncoder.fromIds(loadTopicSchemas(), new Map(setup.schemaIds)),
+  workerId: setup.workerId,
+  maxRecordBytes: setup.maxRecordBytes,
+};
 const port = parentPort;
 if (!port) throw new Error("transform-thread.js runs as a worker thread only");
 
 port.on("message", (message: ToThread) => {
   if (message.kind === "forget") {
-    pipeline.forget(message.messageIds);
+    tools.pipeline.forget(message.messageIds);
     return;
   }
   let reply: FromThread;
   try {
-    const outputs = chunkOutputs(
-      message.topic,
-      message.partition,
-      unpackMessages(message.wire),
-      pipeline,
-      encoder,
-      setup.workerId,
-      message.now,
-    );
+    const outputs = chunkOutputs(message.topic, message.partition, unpackMessages(message.wire), tools, message.now);
     reply = { kind: "outputs", id: message.id, wire: packOutputs(outputs) };
   } catch (error) {
     reply = { kind: "failed", id: message.id, message: (error as Error).message };

@@ -1,9 +1,9 @@
 import { Worker as Thread } from "node:worker_threads";
 import type { PipelineConfig } from "../pipeline/config.js";
-import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
+import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
 import type { RecordEncoder } from "./encoder.js";
-import { type ChunkOutputs, chunkOutputs, type RawMessage } from "./outputs.js";
+import { type ChunkOutputs, chunkOutputs, type RawMessage, type TransformTools } from "./outputs.js";
 
 /** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
 export interface ChunkTransformer {
@@ -19,6 +19,7 @@ export interface TransformSetup {
   /** Schema ids by subject, registered by the worker at start-up. */
   readonly schemaIds: ReadonlyArray<readonly [string, number]>;
   readonly workerId: string;
+  readonly maxRecordBytes: number;
 }
 
 export type ToThread =
@@ -31,14 +32,15 @@ export type FromThread =
 
 /** The transform on the calling thread (CDP_TRANSFORM_THREAD=false). */
 export class InlineTransformer implements ChunkTransformer {
-  private readonly pipeline: Pipeline;
+  private readonly tools: TransformTools;
 
-  constructor(
-    config: PipelineConfig,
-    private readonly encoder: RecordEncoder,
-    private readonly workerId: string,
-  ) {
-    this.pipeline = createPipeline(config);
+  constructor(setup: Omit<TransformSetup, "schemaIds">, encoder: RecordEncoder) {
+    this.tools = {
+      pipeline: createPipeline(setup.pipeline),
+      encoder,
+      workerId: setup.workerId,
+      maxRecordBytes: setup.maxRecordBytes,
+    };
   }
 
   async transform(
@@ -47,11 +49,11 @@ export class InlineTransformer implements ChunkTransformer {
     messages: readonly RawMessage[],
     now: number,
   ): Promise<ChunkOutputs> {
-    return chunkOutputs(topic, partition, messages, this.pipeline, this.encoder, this.workerId, now);
+    return chunkOutputs(topic, partition, messages, this.tools, now);
   }
 
   forget(messageIds: readonly string[]): void {
-    this.pipeline.forget(messageIds);
+    this.tools.pipeline.forget(messageIds);
   }
 
   async close(): Promise<void> {}

@@ -121,16 +121,14 @@ export class Worker {
       () => this.running,
       logger,
     );
+    const setup = { pipeline: config.pipeline, workerId: config.workerId, maxRecordBytes: config.maxRecordBytes };
     this.transformer = config.transformThread
-      ? ThreadTransformer.start(
-          { pipeline: config.pipeline, schemaIds: encoder.schemaIds(), workerId: config.workerId },
-          (error) => {
-            this.state.live = false;
-            logger.error({ err: error }, "the transform thread failed");
-            this.onCrash(error);
-          },
-        )
-      : new InlineTransformer(config.pipeline, encoder, config.workerId);
+      ? ThreadTransformer.start({ ...setup, schemaIds: encoder.schemaIds() }, (error) => {
+          this.state.live = false;
+          logger.error({ err: error }, "the transform thread failed");
+          this.onCrash(error);
+        })
+      : new InlineTransformer(setup, encoder);
 
     if (config.delivery === "at-least-once") {
       this.producer = new RenewableProducer(this.kafka, {

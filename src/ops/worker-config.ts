@@ -35,6 +35,8 @@ export interface WorkerConfig {
   readonly chunkSize: number;
   /** Run the pipeline and Avro encoding on a thread of their own, beside kafkajs's work. */
   readonly transformThread: boolean;
+  /** The largest destination record written; a larger one is dead-lettered (`record_too_large`). */
+  readonly maxRecordBytes: number;
   /** Raw bytes per chunk: keeps each record batch the producer writes under the broker's max.message.bytes. */
   readonly chunkBytes: number;
   readonly maxBytesPerPartition: number;
@@ -71,6 +73,7 @@ export const WORKER_VARIABLES = [
   "CDP_TOPIC_REPLICATION",
   "CDP_CHUNK_SIZE",
   "CDP_CHUNK_BYTES",
+  "CDP_MAX_RECORD_BYTES",
   "CDP_TRANSFORM_THREAD",
   "CDP_MAX_BYTES_PER_PARTITION",
   "CDP_COMMIT_INTERVAL_MS",
@@ -244,6 +247,8 @@ export function loadWorkerConfig(
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),
     chunkSize: integer("CDP_CHUNK_SIZE", vars.CDP_CHUNK_SIZE, 500, 1, 100_000, problems),
     transformThread: flag("CDP_TRANSFORM_THREAD", vars.CDP_TRANSFORM_THREAD, true, problems),
+    // The broker's default max.message.bytes (1,048,588) less room for the batch and record headers.
+    maxRecordBytes: integer("CDP_MAX_RECORD_BYTES", vars.CDP_MAX_RECORD_BYTES, 1_048_000, 1_024, 1024 ** 3, problems),
     chunkBytes: integer("CDP_CHUNK_BYTES", vars.CDP_CHUNK_BYTES, 256 * 1024, 1024, 64 * 1024 * 1024, problems),
     maxBytesPerPartition: integer(
       "CDP_MAX_BYTES_PER_PARTITION",

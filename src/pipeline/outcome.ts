@@ -24,6 +24,7 @@ export type DeadLetterCode =
   | "missing_user"
   | "destination_limit"
   | "encoding_failed"
+  | "record_too_large"
   | "internal_error";
 
 export type SkipReason =

@@ -14,6 +14,7 @@ import { config } from "../../support/events.js";
 const schemas = loadTopicSchemas();
 const schemaIds = [...schemas.values()].map((s, i): [string, number] => [s.subject, 100 + i]);
 const encoder = RecordEncoder.fromIds(schemas, new Map(schemaIds));
+const SETUP = { pipeline: config(), workerId: "w-1", maxRecordBytes: 1_048_000 };
 
 // The thread runs compiled code (dist/, built by `npm test`'s pretest): a worker thread cannot
 // load the TypeScript sources.
@@ -80,15 +81,15 @@ describe("transform thread", () => {
   });
 
   it("outputs survive the wire", () => {
-    const inline = new InlineTransformer(config(), encoder, "w-1");
+    const inline = new InlineTransformer(SETUP, encoder);
     return inline.transform("cdp.raw.group", 0, rawMessages(300, 5), 1_700_000_000_000).then((outputs) => {
       expect(plain(unpackOutputs(structuredClone(packOutputs(outputs))))).toEqual(plain(outputs));
     });
   });
 
   it("gives the inline transform's outputs, summaries and remembered ids, chunk after chunk", async () => {
-    const inline = new InlineTransformer(config(), encoder, "w-1");
-    const thread = ThreadTransformer.start({ pipeline: config(), schemaIds, workerId: "w-1" }, (error) => {
+    const inline = new InlineTransformer(SETUP, encoder);
+    const thread = ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
       throw error;
     });
     try {
@@ -107,7 +108,7 @@ describe("transform thread", () => {
   });
 
   it("forgets what it is told to: a record whose outputs were never written is routed again, not a duplicate", async () => {
-    const thread = ThreadTransformer.start({ pipeline: config(), schemaIds, workerId: "w-1" }, (error) => {
+    const thread = ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
       throw error;
     });
     try {
@@ -125,9 +126,7 @@ describe("transform thread", () => {
 
   it("a thread that dies rejects the chunks it owed and reports the failure (the worker then exits non-zero)", async () => {
     let reported: Error | undefined;
-    const broken = { pipeline: null, schemaIds, workerId: "w-1" } as unknown as Parameters<
-      typeof ThreadTransformer.start
-    >[0];
+    const broken = { ...SETUP, pipeline: null, schemaIds } as unknown as Parameters<typeof ThreadTransformer.start>[0];
     const thread = ThreadTransformer.start(broken, (error) => {
       reported = error;
     });
@@ -135,5 +134,35 @@ describe("transform thread", () => {
     expect(reported).toBeInstanceOf(Error);
     await expect(thread.transform("cdp.raw.group", 0, rawMessages(5, 1), 0)).rejects.toThrow();
     await thread.close();
+  });
+
+  it("dead-letters a destination record over CDP_MAX_RECORD_BYTES as record_too_large; the other destinations still get theirs", async () => {
+    const event = { type: "group", userId: "u-1", groupId: "org-1", traits: { name: "Org", plan: "p".repeat(500) } };
+    const chunk: RawMessage[] = [
+      { key: null, value: Buffer.from(JSON.stringify(event)), offset: "7", timestamp: "0", headers: undefined },
+    ];
+    const destinationRecords = (outputs: ChunkOutputs) =>
+      [...outputs.byTopic].filter(([topic]) => topic !== "cdp.dlq").flatMap(([, messages]) => messages);
+    const size = (m: { key?: unknown; value: unknown }) =>
+      (m.value as Buffer).length + Buffer.byteLength(String(m.key ?? ""));
+    const roomy = await new InlineTransformer(SETUP, encoder).transform("cdp.raw.group", 0, chunk, 0);
+    const sizes = destinationRecords(roomy).map(size);
+    const limit = Math.max(...sizes) - 1;
+    const tooLarge = sizes.filter((s) => s > limit).length;
+    const tight = await new InlineTransformer({ ...SETUP, maxRecordBytes: limit }, encoder).transform(
+      "cdp.raw.group",
+      0,
+      chunk,
+      0,
+    );
+    expect(tooLarge).toBeGreaterThan(0);
+    expect(tight.summary.deadLetters.record_too_large).toBe(tooLarge);
+    expect(destinationRecords(tight).map(size)).toEqual(sizes.filter((s) => s <= limit));
+    const letters = (tight.byTopic.get("cdp.dlq") ?? []).map(
+      (m) => schemas.get("cdp.dlq")?.type.fromBuffer((m.value as Buffer).subarray(5)) as Record<string, unknown>,
+    );
+    const letter = letters.find((l) => l.code === "record_too_large");
+    expect(letter).toMatchObject({ stage: "destination", source_offset: 7 });
+    expect(String(letter?.message)).toMatch(new RegExp(`the limit is ${limit} \\(CDP_MAX_RECORD_BYTES\\)`));
   });
 });
