@@ -225,10 +225,9 @@ export class Worker {
     };
     let failed = false;
     for (const chunk of chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes)) {
-      if (!isRunning() || isStale()) break;
-      const outputs = await transformer.transform(topic, partition, chunk, Date.now());
       const last = chunk[chunk.length - 1];
-      if (!last) continue;
+      if (!last || !isRunning() || isStale()) break;
+      const outputs = await transformer.transform(topic, partition, chunk, Date.now());
       if (inFlight && !(await settle(inFlight, outputs))) {
         failed = true;
         inFlight = undefined;
