@@ -7,6 +7,7 @@ import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
 import {
   collectOutputs,
   endOffsets,
+  explainedBy,
   startWorker,
   type TopicPosition,
   type WorkerProcess,
@@ -84,13 +85,16 @@ describe("the worker end to end", () => {
   it("writes every destination record transform predicts, decoded through the registry", async () => {
     const mine = (r: { value: JsonObject | null; key: string | null }) =>
       r.value ? r.value.source_topic === input : expected.some((e) => e.value === null && e.key === r.key);
-    const outputs = await collectOutputs(
-      [...DESTINATION_TOPICS],
-      mine,
-      (records) => records.length >= expected.length,
-      90_000,
-      false,
-      since,
+    const outputs = await explainedBy(
+      worker,
+      collectOutputs(
+        [...DESTINATION_TOPICS],
+        mine,
+        (records) => records.length >= expected.length,
+        90_000,
+        false,
+        since,
+      ),
     );
     const canonical = (records: Array<{ topic: string; key: string | null; value: JsonObject | null }>) =>
       records.map((r) => JSON.stringify(sortedKeys(r))).sort();
@@ -101,13 +105,16 @@ describe("the worker end to end", () => {
   }, 120_000);
 
   it("dead-letters the bad records with their original bytes, and the partition goes on", async () => {
-    const letters = await collectOutputs(
-      [DEAD_LETTER_TOPIC],
-      (r) => r.value?.source_topic === input,
-      (records) => records.length >= deadLetters.length,
-      60_000,
-      false,
-      since,
+    const letters = await explainedBy(
+      worker,
+      collectOutputs(
+        [DEAD_LETTER_TOPIC],
+        (r) => r.value?.source_topic === input,
+        (records) => records.length >= deadLetters.length,
+        60_000,
+        false,
+        since,
+      ),
     );
     expect(letters.map((l) => l.value?.code).sort()).toEqual(["invalid_encoding", "malformed_json"]);
     for (const { offset, bytes } of deadLetters) {

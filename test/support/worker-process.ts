@@ -89,6 +89,16 @@ export async function endOffsets(topics: string[]): Promise<TopicPosition[]> {
   }
 }
 
+/** Awaits `work`; if it fails, the error carries the worker's last log lines, so a CI failure says why. */
+export async function explainedBy<T>(worker: WorkerProcess, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const tail = worker.logs.join("").split("\n").slice(-40).join("\n");
+    throw new Error(`${(error as Error).message}\nthe worker's last log lines:\n${tail}`);
+  }
+}
+
 export async function collectOutputs(
   topics: string[],
   matches: (record: DecodedRecord) => boolean,
