@@ -124,7 +124,15 @@ export async function collectOutputs(
       const timer = setTimeout(() => reject(new Error(`timed out with ${records.length} matching records`)), timeoutMs);
       const running = consumer.run({
         eachMessage: async ({ topic, message }) => {
-          const value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
+          let value: JsonObject | null;
+          try {
+            value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
+          } catch (error) {
+            // kafkajs would retry the message and restart the reader for ever: fail with the cause instead.
+            clearTimeout(timer);
+            reject(new Error(`decoding ${topic} offset ${message.offset}: ${(error as Error).message}`));
+            return;
+          }
           const record = {
             topic,
             key: message.key?.toString() ?? null,
