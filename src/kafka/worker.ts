@@ -34,6 +34,11 @@ async function withRetries<T>(
   }
 }
 
+/** Disconnects a producer that may still be connecting, or may have failed to. */
+async function disconnectQuietly(producer: Promise<Producer> | undefined): Promise<void> {
+  await producer?.then((p) => p.disconnect()).catch(() => undefined);
+}
+
 function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; messages: Message[] }> {
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
 }
@@ -67,7 +72,8 @@ export class Worker {
   readonly state: WorkerState = { live: true, ready: false };
   private consumer?: Consumer;
   private producer?: RenewableProducer;
-  private readonly transactional = new Map<string, Producer>();
+  /** exactly-once: per input partition, its transactional producer, connected and fenced. */
+  private readonly transactional = new Map<string, Promise<Producer>>();
   private transformer?: ChunkTransformer;
   private running = false;
   private readonly backoff: PartitionBackoff;
@@ -154,7 +160,7 @@ export class Worker {
       this.metrics.rebalances.inc();
       this.state.ready = true;
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
-      void this.closeRevokedProducers(payload.memberAssignment);
+      void this.prepareProducers(payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.state.live = false;
@@ -308,29 +314,55 @@ export class Worker {
     const id = this.transactionalId(topic, partition);
     const producer = this.transactional.get(id);
     this.transactional.delete(id);
-    await producer?.disconnect().catch(() => undefined);
+    await disconnectQuietly(producer);
   }
 
   private transactionalId(topic: string, partition: number): string {
     return `${this.config.groupId}.${topic}.${partition}`;
   }
 
-  /** One transactional producer per input partition, made on first use after an assignment. */
-  private async transactionalProducer(topic: string, partition: number): Promise<Producer> {
+  /**
+   * One transactional producer per input partition, made when the partition is assigned (or on
+   * first use after a failure dropped it). Making it fences the transactional id at once: a
+   * transaction that a killed or stalled predecessor left open is aborted by the coordinator then,
+   * instead of holding back read_committed readers of every destination partition it wrote to
+   * until it times out. Concurrent callers share the one being made.
+   */
+  private transactionalProducer(topic: string, partition: number): Promise<Producer> {
     const id = this.transactionalId(topic, partition);
-    let producer = this.transactional.get(id);
-    if (!producer) {
-      producer = this.kafka.producer({
-        ...PRODUCER_DEFAULTS,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionalId: id,
-        allowAutoTopicCreation: false,
-      });
+    const existing = this.transactional.get(id);
+    if (existing) return existing;
+    const producer = this.kafka.producer({
+      ...PRODUCER_DEFAULTS,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionalId: id,
+      allowAutoTopicCreation: false,
+    });
+    const ready = (async () => {
       await producer.connect();
-      this.transactional.set(id, producer);
-    }
-    return producer;
+      // kafkajs registers the transactional id (InitProducerId) when a first transaction begins.
+      await (await producer.transaction()).abort();
+      return producer;
+    })();
+    this.transactional.set(id, ready);
+    ready.catch(() => {
+      if (this.transactional.get(id) === ready) this.transactional.delete(id);
+      void producer.disconnect().catch(() => undefined);
+    });
+    return ready;
+  }
+
+  /** exactly-once, on each assignment: producers for the partitions gained, closed for those lost. */
+  private async prepareProducers(assignment: Record<string, number[]>): Promise<void> {
+    await this.closeRevokedProducers(assignment);
+    if (this.config.delivery !== "exactly-once") return;
+    const made = Object.entries(assignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => this.transactionalProducer(topic, partition)),
+    );
+    for (const result of await Promise.allSettled(made))
+      if (result.status === "rejected")
+        this.logger.warn({ err: result.reason }, "making a transactional producer failed; retried on first use");
   }
 
   /** Closes the transactional producers of partitions this member no longer owns. */
@@ -343,11 +375,7 @@ export class Worker {
     for (const [id, producer] of this.transactional) {
       if (owned.has(id)) continue;
       this.transactional.delete(id);
-      await producer
-        .disconnect()
-        .catch((error: Error) =>
-          this.logger.warn({ err: error, transactionalId: id }, "closing a revoked producer failed"),
-        );
+      await disconnectQuietly(producer);
     }
   }
 
@@ -379,7 +407,7 @@ export class Worker {
     await Promise.allSettled([
       this.consumer?.disconnect(),
       this.producer?.disconnect(),
-      ...[...this.transactional.values()].map((p) => p.disconnect()),
+      ...[...this.transactional.values()].map(disconnectQuietly),
     ]);
     await this.transformer?.close();
     this.logger.info("cdp-router worker stopped");
