@@ -13,7 +13,7 @@ import {
   stackLayout,
 } from "./layout.js";
 import { withStackLock } from "./lock.js";
-import { describeBrokers, portIsOpen, registryAnswers, waitUntil } from "./probes.js";
+import { describeBrokers, portIsOpen, registryAnswers, registryCaughtUp, waitUntil } from "./probes.js";
 import { componentMarker, findByMarker, isAlive, stopByMarker } from "./processes.js";
 import { registryNode, startRegistry } from "./registry-node.js";
 
@@ -169,7 +169,7 @@ async function startApicurio(
 }
 
 function waitForRegistry(url: string, logFile: string, stillStarting: () => boolean): Promise<void> {
-  return waitUntil(() => registryAnswers(url), {
+  return waitUntil(async () => (await registryAnswers(url)) && (await registryCaughtUp(url)), {
     what: "the schema registry",
     timeoutMs: REGISTRY_START_TIMEOUT_MS,
     stillStarting,
