@@ -55,7 +55,7 @@ function tally(counts: Record<string, number>, label: string): void {
   counts[label] = (counts[label] ?? 0) + 1;
 }
 
-export function emptySummary(): ChunkSummary {
+function emptySummary(): ChunkSummary {
   return { consumed: 0, routed: {}, skipped: {}, deadLetters: {}, warnings: {} };
 }
 

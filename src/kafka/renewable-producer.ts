@@ -12,8 +12,6 @@ export class RenewableProducer {
   private producer: Producer;
   private connected: Promise<void>;
   private readonly sending = new Map<Producer, number>();
-  /** How many producers this one has been (1 until the first failed send). */
-  generation = 1;
 
   constructor(
     private readonly kafka: Kafka,
@@ -51,7 +49,6 @@ export class RenewableProducer {
     this.producer = this.kafka.producer(this.config);
     this.connected = this.producer.connect();
     this.connected.catch(() => undefined); // awaited by the next send, which renews again on failure
-    this.generation++;
   }
 
   async disconnect(): Promise<void> {

@@ -112,6 +112,16 @@ function customerioOf(
   );
 }
 
+/** How many times each messageId was delivered. */
+function deliveries(outputs: DecodedRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const output of outputs) {
+    const id = String(output.value?.message_id);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Waits until the group has committed at least `minimum` offsets on `topic`. */
 async function waitForProgress(group: string, topic: string, minimum: number): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -153,11 +163,7 @@ describe("exactly-once: a worker killed mid-stream and restarted", () => {
     const second = spawn(topic, group, "exactly-once");
     await second.running;
     const outputs = await customerioOf(topic, expected, false, since);
-    const counts = new Map<string, number>();
-    for (const output of outputs) {
-      const id = String(output.value?.message_id);
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
+    const counts = deliveries(outputs);
     for (const id of expected) expect(counts.get(id), id).toBe(1);
     expect(outputs).toHaveLength(expected.size);
   }, 240_000);
@@ -282,11 +288,7 @@ describe("a destination topic that refuses writes (its max.message.bytes set too
         expect((offsets?.partitions ?? []).every((p) => Number(p.offset) <= 0)).toBe(true);
         await limitBatchBytes();
         const outputs = await customerioOf(topic, expected, delivery === "at-least-once", since);
-        const counts = new Map<string, number>();
-        for (const output of outputs) {
-          const id = String(output.value?.message_id);
-          counts.set(id, (counts.get(id) ?? 0) + 1);
-        }
+        const counts = deliveries(outputs);
         for (const id of expected) expect(counts.has(id), id).toBe(true);
         if (delivery === "exactly-once") {
           for (const id of expected) expect(counts.get(id), id).toBe(1);
