@@ -1,11 +1,13 @@
 import avro from "avsc";
+import { parseJsonExact } from "../events/exact-number.js";
 
 /**
  * Free-form values (attributes, traits, relationship attributes) travel as JSON text in an Avro
  * `string` marked `"logicalType": "json"`. Why not a recursive Avro union of null, boolean, long,
  * double, string, array and map:
  * - the JSON text round-trips everything JSON can say, exactly: null versus an absent key,
- *   integers versus fractions, nesting, unicode, 2^53-1;
+ *   integers versus fractions, nesting, unicode, and every number literal as it was sent (the
+ *   parser keeps `12345678901234567891` or `1e400` as its text, which JSON.stringify writes back);
  * - every language reads it with its own JSON parser, and a reader that does not know the
  *   logical type (fastavro, Java Avro, Kafka Connect) simply sees a string;
  * - avsc decodes Avro maps by assignment, so a `__proto__` key in a map is lost on the way back
@@ -22,8 +24,9 @@ export class JsonTextType extends avro.types.LogicalType {
   private lastValue: unknown = undefined;
   private lastText: string | undefined = undefined;
 
+  /** Read back exactly as written: a number a double would change comes back as its literal. */
   protected override _fromValue(text: unknown): unknown {
-    return JSON.parse(String(text));
+    return parseJsonExact(String(text));
   }
 
   /**

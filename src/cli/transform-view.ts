@@ -7,6 +7,8 @@ export function outcomeLines(line: number, result: RecordResult): JsonObject[] {
   const extra: JsonObject = warnings.length > 0 ? { warnings } : {};
   const lines: JsonObject[] = [];
   for (const record of result.routed) {
+    // Each destination's line carries the event's warnings and its own, never another destination's.
+    const own = record.warnings?.map((warning) => warning.code) ?? [];
     lines.push({
       line,
       outcome: "routed",
@@ -14,7 +16,7 @@ export function outcomeLines(line: number, result: RecordResult): JsonObject[] {
       topic: record.topic,
       key: record.key,
       value: record.value,
-      warnings,
+      warnings: own.length > 0 ? [...warnings, ...own] : warnings,
     });
   }
   for (const skipped of result.skipped) {

@@ -27,6 +27,7 @@ function record(event: NormalisedEvent, fields: JsonObject): DestinationOutput {
 export const amplitude: Destination = {
   id: "amplitude",
   displayName: "Amplitude",
+  segmentNames: ["Actions Amplitude", "Amplitude (Actions)"],
   topics: [AMPLITUDE_TOPIC],
   map(event): readonly DestinationOutput[] {
     if (event.kind !== "group_upsert") {

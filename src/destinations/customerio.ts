@@ -1,6 +1,6 @@
 import { toUnixSeconds } from "../events/dates.js";
 import { isEmailLike } from "../events/ids.js";
-import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js";
+import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { Envelope, GroupUpsert, NormalisedEvent } from "../events/types.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { objectKey, recordEnvelope } from "./envelope.js";
@@ -14,7 +14,9 @@ export const CUSTOMERIO_TOPIC = "cdp.dest.customerio";
 export function personIdentifiers(envelope: Envelope): JsonObject | undefined {
   const { userId, anonymousId } = envelope;
   if (userId !== undefined) {
-    if (userId.startsWith("cio_")) return { cio_id: userId.slice("cio_".length) };
+    // "cio_" alone names no Customer.io id (an empty cio_id is invalid): it is an ordinary id.
+    const cioId = userId.startsWith("cio_") ? userId.slice("cio_".length) : "";
+    if (cioId.trim() !== "") return { cio_id: cioId };
     return isEmailLike(userId) ? { email: userId } : { id: userId };
   }
   return anonymousId === undefined ? undefined : { anonymous_id: anonymousId };
@@ -26,7 +28,8 @@ function attributes(event: GroupUpsert): JsonObject {
   for (const key of Object.keys(event.traits)) {
     if (key !== "createdAt") result[key] = event.traits[key] as JsonValue;
   }
-  if (event.createdAt !== undefined) result.created_at = toUnixSeconds(event.createdAt);
+  if (event.createdAt !== undefined)
+    result.created_at = event.createdAt === null ? null : toUnixSeconds(event.createdAt);
   return result;
 }
 
@@ -85,28 +88,51 @@ function apiBody(value: JsonObject): string {
 /**
  * Everything in the entity comes from the raw event, re-serialised: strings never grow (JSON.stringify
  * escapes only what the raw JSON had to escape, never longer), key names never grow (a canonical
- * reserved name is a spelling without separators), but a number can (`1e20` prints as 21 digits):
- * at most 5 bytes out per raw byte, plus a fixed envelope. Below this many raw bytes the whole
- * entity cannot reach 32 KB, and serialising it to find out is skipped (it cost 8% of the pipeline).
+ * reserved name is a spelling without separators), and numbers keep the literal they were sent as
+ * (a double that would print longer, `1e20`, travels as its source text). A factor of 5 is kept
+ * as a margin all the same, plus a fixed envelope. Below this many raw bytes the whole entity
+ * cannot reach 32 KB, and serialising it to find out is skipped (it cost 8% of the pipeline).
  */
 const ENTITY_CHECK_FROM_RAW_BYTES = Math.floor((CUSTOMERIO_LIMITS.entityBytes - 1024) / 5);
+
+/** The first limit a set of attributes breaks (names, values, count), in words, or undefined. */
+function attributesBreach(attributes: JsonObject, what: string): string | undefined {
+  const limits = CUSTOMERIO_LIMITS;
+  const names = Object.keys(attributes);
+  if (names.length > limits.attributes) return `${names.length} ${what}s; at most ${limits.attributes}`;
+  for (const name of names) {
+    if (utf8Length(name) > limits.attributeNameBytes)
+      return `${what} name ${JSON.stringify(name.slice(0, 40))}... is over ${limits.attributeNameBytes} bytes`;
+    const attribute = attributes[name];
+    // Plain numbers, booleans and null print in at most 24 bytes: only strings, structures and
+    // exact number literals (which keep every digit sent) can pass 1000.
+    if (typeof attribute !== "string" && (typeof attribute !== "object" || attribute === null)) continue;
+    const size = typeof attribute === "string" ? utf8Length(attribute) : utf8Length(JSON.stringify(attribute));
+    if (size > limits.attributeValueBytes)
+      return `${what} ${JSON.stringify(name.slice(0, 40))} is ${size} bytes; at most ${limits.attributeValueBytes}`;
+  }
+  return undefined;
+}
 
 /** The first limit the entity breaks, in words, or undefined. */
 export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject): string | undefined {
   const limits = CUSTOMERIO_LIMITS;
   if (utf8Length(event.object.objectId) > limits.idBytes) return `object_id is over ${limits.idBytes} bytes`;
-  const attributes = (value.attributes ?? {}) as JsonObject;
-  const names = Object.keys(attributes);
-  if (names.length > limits.attributes) return `${names.length} attributes; at most ${limits.attributes}`;
-  for (const name of names) {
-    if (utf8Length(name) > limits.attributeNameBytes)
-      return `attribute name ${JSON.stringify(name.slice(0, 40))}... is over ${limits.attributeNameBytes} bytes`;
-    const attribute = attributes[name];
-    // Numbers, booleans and null print in at most 24 bytes: only strings and structures can pass 1000.
-    if (typeof attribute !== "string" && (typeof attribute !== "object" || attribute === null)) continue;
-    const size = typeof attribute === "string" ? utf8Length(attribute) : utf8Length(JSON.stringify(attribute));
-    if (size > limits.attributeValueBytes)
-      return `attribute ${JSON.stringify(name)} is ${size} bytes; at most ${limits.attributeValueBytes}`;
+  const breach = attributesBreach((value.attributes ?? {}) as JsonObject, "attribute");
+  if (breach !== undefined) return breach;
+  // The person and the relationship attributes are held to the same limits as the object's.
+  for (const relationship of (value.cio_relationships ?? []) as JsonObject[]) {
+    const identifiers = (relationship.identifiers ?? {}) as JsonObject;
+    for (const name of Object.keys(identifiers)) {
+      const id = identifiers[name];
+      if (typeof id === "string" && utf8Length(id) > limits.idBytes)
+        return `the person's ${name} is over ${limits.idBytes} bytes`;
+    }
+    const attributes = relationship.relationship_attributes;
+    if (isJsonObject(attributes)) {
+      const relationshipBreach = attributesBreach(attributes, "relationship attribute");
+      if (relationshipBreach !== undefined) return relationshipBreach;
+    }
   }
   if (event.envelope.rawBytes < ENTITY_CHECK_FROM_RAW_BYTES) return undefined;
   const size = utf8Length(apiBody(value));
@@ -118,6 +144,7 @@ export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject)
 export const customerio: Destination = {
   id: "customerio",
   displayName: "Customer.io",
+  segmentNames: ["Customer.io (Actions)", "Customer.io Actions", "Actions Customerio", "Customer.io Data Pipelines"],
   topics: [CUSTOMERIO_TOPIC],
   map(event): readonly DestinationOutput[] {
     const value = entity(event);

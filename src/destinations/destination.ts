@@ -25,6 +25,8 @@ export interface Destination {
   readonly id: string;
   /** The name senders use in `integrations`: `Customer.io`. */
   readonly displayName: string;
+  /** Other names Segment's libraries use for it in `integrations`: `Customer.io (Actions)`. */
+  readonly segmentNames: readonly string[];
   readonly topics: readonly string[];
   map(event: NormalisedEvent, config: PipelineConfig): readonly DestinationOutput[];
 }

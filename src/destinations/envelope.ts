@@ -21,11 +21,24 @@ export function objectKey(event: NormalisedEvent): string {
   return `${event.object.objectTypeId}:${event.object.objectId}`;
 }
 
-/** A key that also names the person, for records about one membership. */
+/** `%` and `:` escaped as `%25` and `%3A`: the rest of the id stays as it is. */
+function keyPart(id: string): string {
+  return id.includes("%") || id.includes(":") ? id.replace(/%/g, "%25").replace(/:/g, "%3A") : id;
+}
+
+/**
+ * A key that also names the person, for records about one membership:
+ * `<objectTypeId>:<objectId>:user:<userId>` or `...:anonymous:<anonymousId>`, with `%` and `:`
+ * percent-escaped inside the two ids. Without the escaping, user `a:user:b` in `g1` and user
+ * `b` in `g1:user:a` shared one key, and a tombstone for one deleted the other's row. With it,
+ * every `:` in the key is a separator, so two different memberships never share a key; ids
+ * without `%` or `:` (nearly all) read exactly as before.
+ */
 export function membershipKey(event: NormalisedEvent): string | undefined {
   const { userId, anonymousId } = event.envelope;
-  if (userId !== undefined) return `${objectKey(event)}:user:${userId}`;
-  return anonymousId === undefined ? undefined : `${objectKey(event)}:anonymous:${anonymousId}`;
+  const object = `${event.object.objectTypeId}:${keyPart(event.object.objectId)}`;
+  if (userId !== undefined) return `${object}:user:${keyPart(userId)}`;
+  return anonymousId === undefined ? undefined : `${object}:anonymous:${keyPart(anonymousId)}`;
 }
 
 /** A record about the event's object: keyed by `objectKey`, the envelope fields, then `fields`. */

@@ -5,9 +5,12 @@ import type { PipelineConfig } from "../pipeline/config.js";
 import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
-import { domainOf, integerOf, snakeCase, textOf } from "./values.js";
+import { hubspotPropertyName } from "./hubspot-names.js";
+import { domainOf, textField, textOf, type WholeNumberField, wholeNumberOf } from "./values.js";
 
 export const HUBSPOT_TOPIC = "cdp.dest.hubspot";
+
+const EMPLOYEES: WholeNumberField = { field: "HubSpot numberofemployees", rounding: "round", nonNegative: true };
 
 /** Traits with a HubSpot company property of their own (createdAt: HubSpot sets createdate itself). */
 const MAPPED_TRAITS = new Set([
@@ -24,46 +27,73 @@ const MAPPED_TRAITS = new Set([
 /** Other traits as HubSpot wants them: arrays joined with `;`, objects as JSON text, scalars as they are. */
 function propertyValue(value: JsonValue): JsonValue {
   if (Array.isArray(value))
-    return value
-      .map((item) => (isJsonObject(item) || Array.isArray(item) ? JSON.stringify(item) : String(item)))
-      .join(";");
+    return value.map((item) => textOf(item) ?? (item === null ? "null" : JSON.stringify(item))).join(";");
   if (isJsonObject(value)) return JSON.stringify(value);
   return value;
 }
+
+/** Which trait a property was first taken from (only asked when two traits land on one name). */
+function firstSource(traits: JsonObject, property: string): string {
+  const fixed = FIXED_SOURCES[property];
+  if (fixed !== undefined) return fixed;
+  return (
+    Object.keys(traits).find((key) => !MAPPED_TRAITS.has(key) && hubspotPropertyName(key).name === property) ?? property
+  );
+}
+
+const FIXED_SOURCES: Readonly<Record<string, string>> = {
+  name: "name",
+  description: "description",
+  address: "address.street",
+  city: "address.city",
+  state: "address.state",
+  zip: "address.postalCode",
+  country: "address.country",
+  domain: "website",
+  phone: "phone",
+  numberofemployees: "employees",
+  industry: "industry",
+};
 
 function properties(event: GroupUpsert, config: PipelineConfig, warnings: Warning[]): JsonObject {
   const { traits } = event;
   const address = isJsonObject(traits.address) ? traits.address : {};
   const result = emptyObject();
-  const set = (name: string, value: JsonValue | undefined) => {
+  const set = (name: string, value: JsonValue | undefined, source = name) => {
     if (value === undefined || value === null) return; // HubSpot: nulls are dropped, never sent
     if (Object.hasOwn(result, name)) {
       warnings.push({
         code: "trait_conflict",
-        message: `HubSpot: two traits map to the property ${name}; the first was kept`,
+        message: `HubSpot: ${JSON.stringify(source)} and ${JSON.stringify(firstSource(traits, name))} both map to the property ${name}; the first was kept`,
       });
       return;
     }
     result[name] = value;
   };
-  set(config.destinations.hubspot.idProperty, event.object.objectId);
-  set("name", textOf(traits.name));
-  set("description", textOf(traits.description));
-  set("address", textOf(address.street));
-  set("city", textOf(address.city));
-  set("state", textOf(address.state));
-  set("zip", textOf(address.postalCode));
-  set("country", textOf(address.country));
-  set("domain", domainOf(traits.website));
-  set("phone", textOf(traits.phone));
-  set("numberofemployees", integerOf(traits.employees));
-  set("industry", textOf(traits.industry));
+  set(config.destinations.hubspot.idProperty, event.object.objectId, "groupId");
+  set("name", textField(traits.name, "HubSpot name", warnings));
+  set("description", textField(traits.description, "HubSpot description", warnings));
+  set("address", textField(address.street, "HubSpot address", warnings), "address.street");
+  set("city", textField(address.city, "HubSpot city", warnings), "address.city");
+  set("state", textField(address.state, "HubSpot state", warnings), "address.state");
+  set("zip", textField(address.postalCode, "HubSpot zip", warnings), "address.postalCode");
+  set("country", textField(address.country, "HubSpot country", warnings), "address.country");
+  set("domain", domainOf(traits.website), "website");
+  set("phone", textField(traits.phone, "HubSpot phone", warnings));
+  set("numberofemployees", wholeNumberOf(traits.employees, EMPLOYEES, warnings), "employees");
+  set("industry", textField(traits.industry, "HubSpot industry", warnings));
   for (const key of Object.keys(traits)) {
     if (MAPPED_TRAITS.has(key)) continue;
-    const name = snakeCase(key);
-    if (name === "") continue;
     const value = traits[key] as JsonValue;
-    if (value !== null) set(name, propertyValue(value));
+    if (value === null) continue;
+    const property = hubspotPropertyName(key);
+    if (!property.faithful) {
+      warnings.push({
+        code: "property_renamed",
+        message: `HubSpot: trait ${JSON.stringify(key)} has no lower-case ASCII spelling; sent as the property ${property.name}`,
+      });
+    }
+    set(property.name, propertyValue(value), key);
   }
   return result;
 }
@@ -98,6 +128,7 @@ function record(
 export const hubspot: Destination = {
   id: "hubspot",
   displayName: "HubSpot",
+  segmentNames: ["HubSpot Cloud Mode (Actions)", "HubSpot (Actions)"],
   topics: [HUBSPOT_TOPIC],
   map(event, config): readonly DestinationOutput[] {
     switch (event.kind) {

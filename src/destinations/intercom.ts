@@ -6,13 +6,16 @@ import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
 import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
-import { integerOf, stringOf } from "./values.js";
+import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 
 export const INTERCOM_TOPIC = "cdp.dest.intercom";
 
 /** Traits that have a company field of their own; every other trait is a custom attribute. */
 const COMPANY_FIELDS = new Set(["name", "createdAt", "plan", "employees", "website", "industry"]);
 const MONTHLY_SPEND = foldKey("monthlySpend");
+// Intercom truncates the fractions of its integer fields (155.98 is stored as 155): so do these.
+const SIZE: WholeNumberField = { field: "Intercom size", rounding: "truncate", nonNegative: true };
+const MONTHLY_SPEND_FIELD: WholeNumberField = { field: "Intercom monthly_spend", rounding: "truncate" };
 
 /**
  * Intercom custom attributes are flat scalars: nested objects are flattened with `_`
@@ -49,13 +52,13 @@ function company(event: GroupUpsert, warnings: Warning[]): JsonObject {
     flatten(key, traits[key] as JsonValue, customAttributes, warnings);
   }
   return {
-    name: stringOf(traits.name),
-    remote_created_at: event.createdAt === undefined ? null : toUnixSeconds(event.createdAt),
-    plan: stringOf(traits.plan),
-    size: integerOf(traits.employees),
-    website: stringOf(traits.website),
-    industry: stringOf(traits.industry),
-    monthly_spend: integerOf(monthlySpend),
+    name: textField(traits.name, "Intercom name", warnings),
+    remote_created_at: typeof event.createdAt === "number" ? toUnixSeconds(event.createdAt) : null,
+    plan: textField(traits.plan, "Intercom plan", warnings),
+    size: wholeNumberOf(traits.employees, SIZE, warnings),
+    website: textField(traits.website, "Intercom website", warnings),
+    industry: textField(traits.industry, "Intercom industry", warnings),
+    monthly_spend: wholeNumberOf(monthlySpend, MONTHLY_SPEND_FIELD, warnings),
     custom_attributes: customAttributes,
   };
 }
@@ -82,6 +85,7 @@ function record(event: NormalisedEvent, op: Operation): DestinationOutput {
 export const intercom: Destination = {
   id: "intercom",
   displayName: "Intercom",
+  segmentNames: ["Intercom Cloud Mode (Actions)", "Intercom (Actions)"],
   topics: [INTERCOM_TOPIC],
   map(event): readonly DestinationOutput[] {
     switch (event.kind) {

@@ -2,6 +2,7 @@ import { toIso } from "../events/dates.js";
 import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
 import type { PipelineConfig } from "../pipeline/config.js";
+import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
 
@@ -11,14 +12,28 @@ function groupKey(event: NormalisedEvent, config: PipelineConfig): string {
   return config.destinations.mixpanel.groupKeys[event.object.objectTypeId] ?? event.object.objectTypeName;
 }
 
-/** Group profile `$set`: the traits, with name as `$name` and createdAt as `$created` (ISO-8601 UTC). */
-function groupProperties(event: Extract<NormalisedEvent, { kind: "group_upsert" }>): JsonObject {
+/**
+ * Group profile `$set`: the traits, with name as `$name` and createdAt as `$created` (ISO-8601
+ * UTC; null clears it). When a trait is also sent under Mixpanel's own name (`$name` beside
+ * `name`), the reserved trait wins whatever the key order, with a `trait_conflict` warning.
+ */
+function groupProperties(event: Extract<NormalisedEvent, { kind: "group_upsert" }>, warnings: Warning[]): JsonObject {
+  const { traits } = event;
   const properties = emptyObject();
-  for (const key of Object.keys(event.traits)) {
+  const hasName = Object.hasOwn(traits, "name");
+  const hasCreated = event.createdAt !== undefined;
+  for (const key of Object.keys(traits)) {
     if (key === "createdAt") continue;
-    properties[key === "name" ? "$name" : key] = event.traits[key] as JsonValue;
+    if ((key === "$name" && hasName) || (key === "$created" && hasCreated)) {
+      warnings.push({
+        code: "trait_conflict",
+        message: `Mixpanel: ${key} was sent beside the trait it stands for (${key === "$name" ? "name" : "createdAt"}); the trait was kept`,
+      });
+      continue;
+    }
+    properties[key === "name" ? "$name" : key] = traits[key] as JsonValue;
   }
-  if (event.createdAt !== undefined) properties.$created = toIso(event.createdAt);
+  if (event.createdAt !== undefined) properties.$created = event.createdAt === null ? null : toIso(event.createdAt);
   return properties;
 }
 
@@ -26,12 +41,10 @@ function update(
   event: NormalisedEvent,
   config: PipelineConfig,
   fields: { profile: "group" | "user"; operation: string; distinct_id: string | null; properties: JsonObject | null },
+  warnings: readonly Warning[] = [],
 ): DestinationOutput {
-  return objectRecord(event, MIXPANEL_TOPIC, {
-    ...fields,
-    group_key: groupKey(event, config),
-    group_id: event.object.objectId,
-  });
+  const record = { ...fields, group_key: groupKey(event, config), group_id: event.object.objectId };
+  return objectRecord(event, MIXPANEL_TOPIC, record, warnings);
 }
 
 /**
@@ -42,19 +55,17 @@ function update(
 export const mixpanel: Destination = {
   id: "mixpanel",
   displayName: "Mixpanel",
+  segmentNames: ["Mixpanel (Actions)", "Actions Mixpanel"],
   topics: [MIXPANEL_TOPIC],
   map(event, config): readonly DestinationOutput[] {
     const key = groupKey(event, config);
     const { userId } = event.envelope;
     switch (event.kind) {
       case "group_upsert": {
+        const warnings: Warning[] = [];
+        const properties = groupProperties(event, warnings);
         const outputs = [
-          update(event, config, {
-            profile: "group",
-            operation: "$set",
-            distinct_id: null,
-            properties: groupProperties(event),
-          }),
+          update(event, config, { profile: "group", operation: "$set", distinct_id: null, properties }, warnings),
         ];
         if (userId !== undefined) {
           const union = emptyObject();

@@ -1,33 +1,74 @@
-import type { JsonValue } from "../events/json.js";
+import { isExactNumber, type JsonValue } from "../events/json.js";
+import type { Warning } from "../pipeline/outcome.js";
 
-/** A scalar as text (numbers and booleans written out); objects, arrays and null give null. */
+/** A scalar as text (numbers written as they were sent, booleans as words); objects, arrays and null give null. */
 export function textOf(value: JsonValue | undefined): string | null {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (isExactNumber(value)) return value.rawJSON;
   return null;
 }
 
-/** A string, or null for anything else: for fields a destination defines as text. */
-export function stringOf(value: JsonValue | undefined): string | null {
-  return typeof value === "string" ? value : null;
+/**
+ * A scalar trait for a destination field that holds text: strings as they are, numbers and
+ * booleans written out. Absent and null give null quietly; an object or array, which the field
+ * cannot hold, gives null with a `value_dropped` warning.
+ */
+export function textField(value: JsonValue | undefined, field: string, warnings: Warning[]): string | null {
+  const text = textOf(value);
+  if (text === null && value !== undefined && value !== null) {
+    warnings.push({
+      code: "value_dropped",
+      message: `${field}: ${Array.isArray(value) ? "an array" : "an object"} cannot be text; the field was left empty`,
+    });
+  }
+  return text;
 }
 
 /** avsc writes a `long` only within ±(2^53 - 2): one step short of Number.MAX_SAFE_INTEGER. */
 const AVRO_LONG_LIMIT = 9_007_199_254_740_990;
 
+export interface WholeNumberField {
+  /** Where the value goes, for the warning: `Intercom size`. */
+  readonly field: string;
+  /** Intercom truncates fractions (its documented behaviour); elsewhere the nearest whole number. */
+  readonly rounding: "round" | "truncate";
+  /** Negative values make no sense for counts such as employees. */
+  readonly nonNegative?: boolean;
+}
+
 /**
- * A whole number for APIs that want integers: finite numbers rounded, decimal strings (" 329 ",
- * "1e3", "12.7") parsed and rounded; null for anything else or beyond what an Avro long written
- * by avsc can hold (the value is still in the free-form JSON where the destination has one).
+ * A whole number for an API field that wants one: a number or a decimal string (" 329 ", "1e3",
+ * "12.7"), made whole as the field says. Absent and null give null quietly; anything the field
+ * cannot hold (not a number, negative where it must not be, beyond what an Avro long written by
+ * avsc can hold) gives null with a `value_dropped` warning, never a changed value. The trait is
+ * still in the free-form attributes where the destination has them.
  */
-export function integerOf(value: JsonValue | undefined): number | null {
-  let numeric: number;
+export function wholeNumberOf(
+  value: JsonValue | undefined,
+  field: WholeNumberField,
+  warnings: Warning[],
+): number | null {
+  if (value === undefined || value === null) return null;
+  let numeric: number | undefined;
   if (typeof value === "number") numeric = value;
+  else if (isExactNumber(value)) numeric = Number(value.rawJSON);
   else if (typeof value === "string" && value.trim() !== "" && /^[\s+\-\d.eE]+$/.test(value)) numeric = Number(value);
-  else return null;
-  if (!Number.isFinite(numeric)) return null;
-  const rounded = Math.round(numeric);
-  return Math.abs(rounded) <= AVRO_LONG_LIMIT ? rounded : null;
+  let reason: string | undefined;
+  if (numeric === undefined || Number.isNaN(numeric)) reason = "is not a number";
+  else if (!Number.isFinite(numeric)) reason = "is too large for a number";
+  else if (field.nonNegative && numeric < 0) reason = "is negative";
+  if (numeric !== undefined && reason === undefined) {
+    const whole = field.rounding === "truncate" ? Math.trunc(numeric) : Math.round(numeric);
+    if (Math.abs(whole) <= AVRO_LONG_LIMIT) return whole === 0 ? 0 : whole;
+    reason = "is beyond a 64-bit integer written exactly";
+  }
+  const shown = textOf(value) ?? JSON.stringify(value);
+  warnings.push({
+    code: "value_dropped",
+    message: `${field.field}: ${shown.slice(0, 40)} ${reason}; the field was left empty`,
+  });
+  return null;
 }
 
 /**
@@ -36,7 +77,8 @@ export function integerOf(value: JsonValue | undefined): number | null {
  */
 export function domainOf(value: JsonValue | undefined): string | null {
   if (typeof value !== "string" || value.trim() === "") return null;
-  const withoutScheme = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  // A scheme (`https://`) or a protocol-relative start (`//www.acme.com/x`) goes.
+  const withoutScheme = value.trim().replace(/^(?:[a-z][a-z0-9+.-]*:)?\/\//i, "");
   const authority = withoutScheme.split(/[/?#]/, 1)[0] ?? "";
   const host = (authority.includes("@") ? authority.slice(authority.lastIndexOf("@") + 1) : authority).replace(
     /:\d*$/,

@@ -1,38 +1,45 @@
-import { isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
+import { isJsonObject, type JsonObject } from "../events/json.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
+import type { Warning } from "../pipeline/outcome.js";
 import type { Destination, DestinationOutput } from "./destination.js";
 import { membershipKey, objectKey, recordEnvelope } from "./envelope.js";
-import { integerOf, textOf } from "./values.js";
+import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 
 export const WAREHOUSE_GROUPS_TOPIC = "cdp.dest.warehouse.groups";
 export const WAREHOUSE_MEMBERSHIPS_TOPIC = "cdp.dest.warehouse.memberships";
 
-/** Text columns and the reserved trait each comes from. */
-const TEXT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ["name", "name"],
-  ["email", "email"],
-  ["phone", "phone"],
-  ["website", "website"],
-  ["industry", "industry"],
-  ["plan", "plan"],
-  ["description", "description"],
-  ["avatar", "avatar"],
-  ["trait_id", "id"],
+/** A text column, the trait it comes from, and its name in warnings. */
+type Column = readonly [column: string, trait: string, label: string];
+const column = (name: string, trait: string): Column => [name, trait, `warehouse ${name}`];
+
+const TEXT_COLUMNS: readonly Column[] = [
+  column("name", "name"),
+  column("email", "email"),
+  column("phone", "phone"),
+  column("website", "website"),
+  column("industry", "industry"),
+  column("plan", "plan"),
+  column("description", "description"),
+  column("avatar", "avatar"),
+  column("trait_id", "id"),
 ];
 
-const ADDRESS_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ["address_street", "street"],
-  ["address_city", "city"],
-  ["address_state", "state"],
-  ["address_postal_code", "postalCode"],
-  ["address_country", "country"],
+const ADDRESS_COLUMNS: readonly Column[] = [
+  column("address_street", "street"),
+  column("address_city", "city"),
+  column("address_state", "state"),
+  column("address_postal_code", "postalCode"),
+  column("address_country", "country"),
 ];
+
+const EMPLOYEES: WholeNumberField = { field: "warehouse employees", rounding: "round" };
 
 function groupRow(
   event: NormalisedEvent,
   traits: JsonObject | null,
-  createdAt: number | undefined,
+  createdAt: number | null | undefined,
   deleted: boolean,
+  warnings: Warning[] = [],
 ): JsonObject {
   const source = traits ?? {};
   const address = isJsonObject(source.address) ? source.address : {};
@@ -42,10 +49,10 @@ function groupRow(
     object_id: event.object.objectId,
     object_type_name: event.object.objectTypeName,
   };
-  for (const [column, trait] of TEXT_COLUMNS) row[column] = textOf(source[trait] as JsonValue | undefined);
-  row.employees = integerOf(source.employees as JsonValue | undefined);
+  for (const [column, trait, label] of TEXT_COLUMNS) row[column] = textField(source[trait], label, warnings);
+  row.employees = wholeNumberOf(source.employees, EMPLOYEES, warnings);
   row.created_at = createdAt ?? null;
-  for (const [column, field] of ADDRESS_COLUMNS) row[column] = textOf(address[field] as JsonValue | undefined);
+  for (const [column, field, label] of ADDRESS_COLUMNS) row[column] = textField(address[field], label, warnings);
   row.traits_json = traits;
   row.deleted = deleted;
   return row;
@@ -67,14 +74,14 @@ function membershipRow(
   };
 }
 
-function record(topic: string, key: string, value: JsonObject | null): DestinationOutput {
-  return { kind: "record", topic, key, value };
+function record(topic: string, key: string, value: JsonObject | null, warnings: Warning[] = []): DestinationOutput {
+  return { kind: "record", topic, key, value, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 function upsert(event: GroupUpsert): DestinationOutput[] {
-  const outputs = [
-    record(WAREHOUSE_GROUPS_TOPIC, objectKey(event), groupRow(event, event.traits, event.createdAt, false)),
-  ];
+  const warnings: Warning[] = [];
+  const row = groupRow(event, event.traits, event.createdAt, false, warnings);
+  const outputs = [record(WAREHOUSE_GROUPS_TOPIC, objectKey(event), row, warnings)];
   const key = membershipKey(event);
   if (key !== undefined) {
     outputs.push(
@@ -92,6 +99,7 @@ function upsert(event: GroupUpsert): DestinationOutput[] {
 export const warehouse: Destination = {
   id: "warehouse",
   displayName: "Warehouse",
+  segmentNames: ["Warehouses", "Data Warehouse"],
   topics: [WAREHOUSE_GROUPS_TOPIC, WAREHOUSE_MEMBERSHIPS_TOPIC],
   map(event): readonly DestinationOutput[] {
     switch (event.kind) {

@@ -1,3 +1,5 @@
+import { isExactNumber } from "./json.js";
+
 /**
  * ISO-8601 dates and date-times, and Unix times, to epoch milliseconds.
  * - `YYYY-MM-DD` (UTC midnight);
@@ -14,6 +16,8 @@ const SECONDS_BELOW = 1e11;
 
 export function parseDate(value: unknown): number | undefined {
   if (typeof value === "number") return parseUnix(value);
+  // A Unix time with more digits than a double keeps (`1700000000.123456789`): to the millisecond it is the same.
+  if (isExactNumber(value)) return parseUnix(Number(value.rawJSON));
   if (typeof value !== "string") return undefined;
   return parseCanonicalUtc(value) ?? parseIso(value);
 }

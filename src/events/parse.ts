@@ -1,4 +1,5 @@
 import { deadLetter, ok, type StepResult } from "../pipeline/outcome.js";
+import { parseJsonExact } from "./exact-number.js";
 import { isJsonObject, type JsonObject } from "./json.js";
 import { checkShape, type InputLimits } from "./limits.js";
 
@@ -6,7 +7,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Raw bytes to a JSON object, refusing what is too large, not UTF-8, too deep or too wide before
- * any recursive work happens, and what is not JSON or not an object after.
+ * any recursive work happens, and what is not JSON or not an object after. Every number keeps
+ * the exact value that was sent (`ExactNumber` where a double would change it).
  */
 export function parseRawEvent(bytes: Uint8Array, limits: InputLimits): StepResult<JsonObject> {
   if (bytes.length > limits.maxBytes) {
@@ -18,16 +20,17 @@ export function parseRawEvent(bytes: Uint8Array, limits: InputLimits): StepResul
   } catch {
     return deadLetter("parse", "invalid_encoding", "event is not valid UTF-8");
   }
-  const violation = checkShape(bytes, limits);
-  if (violation?.code === "too_deep") {
+  const shape = checkShape(bytes, limits);
+  if (shape.code === "too_deep") {
     return deadLetter("parse", "too_deep", `event nests deeper than ${limits.maxDepth} levels`);
   }
-  if (violation?.code === "too_many_keys") {
+  if (shape.code === "too_many_keys") {
     return deadLetter("parse", "too_many_keys", `event has more than ${limits.maxKeys} keys`);
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Only events with a number a double would change pay for the exact parse.
+    value = shape.inexactNumbers ? parseJsonExact(text) : JSON.parse(text);
   } catch (error) {
     return deadLetter("parse", "malformed_json", `event is not JSON: ${(error as Error).message}`);
   }

@@ -134,8 +134,8 @@ export interface GroupUpsert {
   readonly object: ObjectRef;
   /** Reserved traits under their canonical names, custom traits as sent; no objectTypeId or relationshipAttributes. */
   readonly traits: JsonObject;
-  /** traits.createdAt as epoch milliseconds, when it was a valid date. */
-  readonly createdAt: number | undefined;
+  /** traits.createdAt as epoch milliseconds when it was a valid date; null when sent as null (clear it). */
+  readonly createdAt: number | null | undefined;
   /** Attributes of the person-object relationship; only when a person is known. */
   readonly relationshipAttributes: JsonObject | undefined;
 }

@@ -11,7 +11,8 @@ type IdField = "userId" | "anonymousId" | "messageId" | "groupId";
 
 function readId(payload: JsonObject, field: IdField): StepResult<string | undefined> {
   const result = normaliseId(payload[field]);
-  if (!result.ok) return deadLetter(STAGE, "invalid_id", `${field} ${result.reason}; it must be a string or a number`);
+  if (!result.ok)
+    return deadLetter(STAGE, "invalid_id", `${field} ${result.reason}; it must be a string or a whole number`);
   return ok(result.id);
 }
 

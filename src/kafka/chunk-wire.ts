@@ -1,4 +1,5 @@
 import type { IHeaders, Message } from "kafkajs";
+import type { DeliveryMark } from "../pipeline/dedupe.js";
 import type { ChunkOutputs, ChunkSummary, RawMessage } from "./outputs.js";
 
 // A chunk crosses to the transform thread and back as one transferred ArrayBuffer of bytes plus
@@ -25,7 +26,7 @@ export interface WireOutputs {
   /** Per message: its topic's index, its key (a string, a byte span or null) and its value's span. */
   readonly messages: Array<[topic: number, key: string | Span | null, value: Span]>;
   readonly summary: ChunkSummary;
-  readonly remembered: string[];
+  readonly remembered: DeliveryMark[];
 }
 
 /** Copies byte arrays into one buffer, returning each one's span. */
@@ -68,7 +69,13 @@ function restoreHeaders(entries: Array<[string, Array<Uint8Array | string>]>): I
   const headers: IHeaders = {};
   for (const [name, values] of entries) {
     const restored = values.map((v) => (typeof v === "string" ? v : Buffer.from(v.buffer, v.byteOffset, v.length)));
-    headers[name] = restored.length === 1 ? restored[0] : restored;
+    // Defined, not assigned: a header named `__proto__` must stay a header, not become the prototype.
+    Object.defineProperty(headers, name, {
+      value: restored.length === 1 ? restored[0] : restored,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return headers;
 }

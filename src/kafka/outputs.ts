@@ -1,5 +1,6 @@
 import type { IHeaders, Message } from "kafkajs";
-import type { DeadLetter, RecordResult } from "../pipeline/outcome.js";
+import type { DeliveryMark } from "../pipeline/dedupe.js";
+import { type DeadLetter, eachWarningCode, type RecordResult } from "../pipeline/outcome.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { deadLetterRecord } from "./dead-letters.js";
 import type { RecordEncoder } from "./encoder.js";
@@ -41,8 +42,8 @@ export interface ChunkOutputs {
   /** Messages to produce, by topic, in input order. */
   readonly byTopic: Map<string, Message[]>;
   readonly summary: ChunkSummary;
-  /** The messageIds the chunk added to the dedupe window: taken back if its outputs are never written. */
-  readonly remembered: string[];
+  /** The deliveries the chunk added to the dedupe window: taken back if its outputs are never written. */
+  readonly remembered: DeliveryMark[];
 }
 
 function push(byTopic: Map<string, Message[]>, topic: string, message: Message): void {
@@ -75,7 +76,7 @@ export function chunkOutputs(
   const { pipeline, encoder, workerId, maxRecordBytes } = transform;
   const byTopic = new Map<string, Message[]>();
   const summary = emptySummary();
-  const remembered: string[] = [];
+  const remembered: DeliveryMark[] = [];
   for (const message of messages) {
     const deadLetters: DeadLetter[] = [];
     let result: RecordResult;
@@ -100,6 +101,7 @@ export function chunkOutputs(
         const value = record.value === null ? null : encoder.encode(record.topic, record.value);
         const bytes = (value?.length ?? 0) + Buffer.byteLength(record.key);
         if (bytes > maxRecordBytes) {
+          pipeline.forgetDestination(result.remembered, record.destination);
           deadLetters.push({
             code: "record_too_large",
             message: `${record.topic}: the record is ${bytes} bytes; the limit is ${maxRecordBytes} (CDP_MAX_RECORD_BYTES)`,
@@ -111,6 +113,7 @@ export function chunkOutputs(
         push(byTopic, record.topic, { key: record.key, value });
         tally(summary.routed, record.destination);
       } catch (error) {
+        pipeline.forgetDestination(result.remembered, record.destination);
         deadLetters.push({
           code: "encoding_failed",
           message: `${record.topic}: ${(error as Error).message}`,
@@ -120,7 +123,7 @@ export function chunkOutputs(
       }
     }
     for (const skipped of result.skipped) tally(summary.skipped, skipped.reason);
-    for (const warning of result.warnings) tally(summary.warnings, warning.code);
+    eachWarningCode(result, (code) => tally(summary.warnings, code));
     const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
     if (refused.length === 0) continue;
     const raw = {

@@ -20,7 +20,7 @@ if (!port) throw new Error("transform-thread.js runs as a worker thread only");
 
 port.on("message", (message: ToThread) => {
   if (message.kind === "forget") {
-    tools.pipeline.forget(message.messageIds);
+    tools.pipeline.forget(message.marks);
     return;
   }
   let reply: FromThread;

@@ -1,5 +1,6 @@
 import { Worker as Thread } from "node:worker_threads";
 import type { PipelineConfig } from "../pipeline/config.js";
+import type { DeliveryMark } from "../pipeline/dedupe.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
 import type { RecordEncoder } from "./encoder.js";
@@ -8,8 +9,8 @@ import { type ChunkOutputs, chunkOutputs, type RawMessage, type TransformTools }
 /** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
 export interface ChunkTransformer {
   transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs>;
-  /** The records with these messageIds were never written: they are not duplicates when they come back. */
-  forget(messageIds: readonly string[]): void;
+  /** These deliveries were never written: they are not duplicates when their records come back. */
+  forget(marks: readonly DeliveryMark[]): void;
   close(): Promise<void>;
 }
 
@@ -24,7 +25,7 @@ export interface TransformSetup {
 
 export type ToThread =
   | { kind: "chunk"; id: number; topic: string; partition: number; now: number; wire: WireMessages }
-  | { kind: "forget"; messageIds: readonly string[] };
+  | { kind: "forget"; marks: readonly DeliveryMark[] };
 
 export type FromThread =
   | { kind: "outputs"; id: number; wire: WireOutputs }
@@ -52,8 +53,8 @@ export class InlineTransformer implements ChunkTransformer {
     return chunkOutputs(topic, partition, messages, this.tools, now);
   }
 
-  forget(messageIds: readonly string[]): void {
-    this.tools.pipeline.forget(messageIds);
+  forget(marks: readonly DeliveryMark[]): void {
+    this.tools.pipeline.forget(marks);
   }
 
   async close(): Promise<void> {}
@@ -107,9 +108,9 @@ export class ThreadTransformer implements ChunkTransformer {
     });
   }
 
-  forget(messageIds: readonly string[]): void {
-    if (messageIds.length === 0 || this.failure) return;
-    const message: ToThread = { kind: "forget", messageIds };
+  forget(marks: readonly DeliveryMark[]): void {
+    if (marks.length === 0 || this.failure) return;
+    const message: ToThread = { kind: "forget", marks };
     this.thread.postMessage(message);
   }
 

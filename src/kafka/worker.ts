@@ -4,6 +4,7 @@ import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
+import type { DeliveryMark } from "../pipeline/dedupe.js";
 import { chunkMessages } from "./chunks.js";
 import { RecordEncoder } from "./encoder.js";
 import type { ChunkSummary } from "./outputs.js";
@@ -210,9 +211,9 @@ export class Worker {
     // once the one before it is acknowledged, so outputs keep their input order. A chunk whose
     // send fails is not resolved: the partition is paused, and fetched again from the last
     // resolved offset when it resumes.
-    type Chunk = { sent: Promise<unknown>; last: string; remembered: string[]; finish: () => void };
+    type Chunk = { sent: Promise<unknown>; last: string; remembered: DeliveryMark[]; finish: () => void };
     let inFlight: Chunk | undefined;
-    const settle = async (chunk: Chunk, ahead?: { remembered: string[] }): Promise<boolean> => {
+    const settle = async (chunk: Chunk, ahead?: { remembered: DeliveryMark[] }): Promise<boolean> => {
       try {
         await chunk.sent;
       } catch (error) {

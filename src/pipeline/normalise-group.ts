@@ -105,7 +105,8 @@ export function normaliseGroup(
     });
   }
 
-  let createdAt: number | undefined;
+  // null asks destinations that can clear an attribute to clear it, as any other null trait does.
+  let createdAt: number | null | undefined = traits.createdAt === null ? null : undefined;
   if (traits.createdAt !== undefined && traits.createdAt !== null) {
     createdAt = parseDate(traits.createdAt);
     if (createdAt === undefined) {

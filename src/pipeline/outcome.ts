@@ -1,4 +1,5 @@
 import type { JsonObject } from "../events/json.js";
+import type { DeliveryMark } from "./dedupe.js";
 
 /**
  * Stable dead-letter codes. A code is never renamed or reused for another meaning: dashboards,
@@ -40,7 +41,10 @@ export type WarningCode =
   | "trait_conflict"
   | "relationship_without_user"
   | "invalid_address"
-  | "array_dropped";
+  | "array_dropped"
+  | "value_dropped"
+  | "property_renamed"
+  | "invalid_integration_setting";
 
 export type Stage = "parse" | "validate" | "normalise" | "semantic" | "dedupe" | "integrations" | "destination";
 
@@ -71,6 +75,8 @@ export interface RoutedRecord {
   readonly key: string;
   /** The destination record as plain JSON; null is a tombstone (a Kafka record with no value). */
   readonly value: JsonObject | null;
+  /** What this destination's mapping noticed (each destination's record carries only its own). */
+  readonly warnings?: readonly Warning[];
 }
 
 export type InputOutcome = "routed" | "skipped" | "dead_letter";
@@ -85,9 +91,18 @@ export interface RecordResult {
   readonly routed: readonly RoutedRecord[];
   readonly skipped: readonly Skip[];
   readonly deadLetters: readonly DeadLetter[];
+  /** What the stages before the destinations noticed, for every destination alike. */
   readonly warnings: readonly Warning[];
-  /** The messageId this record added to the dedupe window, if it added one. */
-  readonly remembered?: string | undefined;
+  /** The deliveries this record added to the dedupe window, if it added any. */
+  readonly remembered?: DeliveryMark | undefined;
+}
+
+/** Calls `count` with every warning code of a result: the event's own, then each destination record's. */
+export function eachWarningCode(result: RecordResult, count: (code: WarningCode) => void): void {
+  for (const warning of result.warnings) count(warning.code);
+  for (const record of result.routed) {
+    if (record.warnings) for (const warning of record.warnings) count(warning.code);
+  }
 }
 
 export function classify(routed: readonly RoutedRecord[], deadLetters: readonly DeadLetter[]): InputOutcome {

@@ -4,8 +4,8 @@ import { parseRawEvent } from "../events/parse.js";
 import type { InputRecord, NormalisedEvent } from "../events/types.js";
 import { validateEvent } from "../events/validate.js";
 import type { PipelineConfig } from "./config.js";
-import { DedupeWindow } from "./dedupe.js";
-import { allowedDestinations } from "./integrations.js";
+import { DedupeWindow, type DeliveryMark, MAX_DEDUPE_DESTINATIONS } from "./dedupe.js";
+import { integrationsFilter } from "./integrations.js";
 import { normaliseGroup } from "./normalise-group.js";
 import {
   classify,
@@ -22,8 +22,10 @@ export interface Pipeline {
   readonly config: PipelineConfig;
   /** Everything one raw event becomes. Never throws for any input bytes. */
   process(input: InputRecord): RecordResult;
-  /** Takes back the dedupe window's memory of records whose outputs were never written (their `remembered` ids). */
-  forget(messageIds: Iterable<string>): void;
+  /** Takes back the dedupe window's memory of records whose outputs were never written (their `remembered` marks). */
+  forget(marks: Iterable<DeliveryMark>): void;
+  /** Takes back one destination of a record's deliveries (its record could not be encoded or was too large). */
+  forgetDestination(mark: DeliveryMark | undefined, destination: string): void;
 }
 
 function ended(result: Exclude<StepResult<unknown>, { ok: true }>, warnings: Warning[]): RecordResult {
@@ -33,20 +35,38 @@ function ended(result: Exclude<StepResult<unknown>, { ok: true }>, warnings: War
   return { outcome: "skipped", routed: [], skipped: [result.skip], deadLetters: [], warnings };
 }
 
+/** Maps the event for each destination that has not received its messageId yet. */
 function route(
   event: NormalisedEvent,
   destinations: readonly Destination[],
   config: PipelineConfig,
   warnings: Warning[],
+  bits: ReadonlyMap<string, number>,
+  received: number,
 ): RecordResult {
   const routed: RoutedRecord[] = [];
   const skipped: Skip[] = [];
   const deadLetters: DeadLetter[] = [];
+  let delivered = 0;
   for (const destination of destinations) {
+    const bit = bits.get(destination.id) ?? 0;
+    if ((received & bit) !== 0) {
+      skipped.push({
+        reason: "duplicate",
+        message: `messageId ${event.envelope.messageId} was already routed to ${destination.displayName}`,
+        destination: destination.id,
+      });
+      continue;
+    }
     for (const output of destination.map(event, config)) {
       if (output.kind === "record") {
-        routed.push({ destination: destination.id, topic: output.topic, key: output.key, value: output.value });
-        if (output.warnings) warnings.push(...output.warnings);
+        delivered |= bit;
+        const { topic, key, value } = output;
+        routed.push(
+          output.warnings && output.warnings.length > 0
+            ? { destination: destination.id, topic, key, value, warnings: output.warnings }
+            : { destination: destination.id, topic, key, value },
+        );
       } else if (output.kind === "unsupported") {
         skipped.push({ reason: "unsupported_by_destination", message: output.message, destination: destination.id });
       } else {
@@ -59,17 +79,24 @@ function route(
       }
     }
   }
-  const remembered = event.envelope.messageId;
+  const { messageId } = event.envelope;
+  const remembered = messageId !== undefined && delivered !== 0 ? { messageId, destinations: delivered } : undefined;
   return { outcome: classify(routed, deadLetters), routed, skipped, deadLetters, warnings, remembered };
 }
 
 /**
- * parse -> validate -> normalise (group) or detect the semantic event (track) -> drop
- * duplicates -> apply `integrations` -> map to each destination. Every stage is a function of
- * its input and the config; the only state is the bounded window of recent messageIds.
+ * parse -> validate -> normalise (group) or detect the semantic event (track) -> apply
+ * `integrations` -> drop what each destination already received -> map to each destination.
+ * Every stage is a function of its input and the config; the only state is the bounded window
+ * of recent messageIds and the destinations each reached.
  */
 export function createPipeline(config: PipelineConfig, registry: readonly Destination[] = DESTINATIONS): Pipeline {
   const enabled = registry.filter((destination) => config.destinations.enabled.includes(destination.id));
+  if (registry.length > MAX_DEDUPE_DESTINATIONS) {
+    throw new Error(`at most ${MAX_DEDUPE_DESTINATIONS} destinations are supported, not ${registry.length}`);
+  }
+  const bits = new Map(registry.map((destination, index) => [destination.id, 1 << index]));
+  const allowedDestinations = integrationsFilter(enabled);
   const window = new DedupeWindow(config.dedupe.windowSize);
   return {
     config,
@@ -85,7 +112,15 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
           : detectSemanticEvent(validated.value, config);
       if (!normalised.ok) return ended(normalised, warnings);
       const event = normalised.value;
-      if (window.checkAndRemember(event.envelope.messageId)) {
+      const destinations = allowedDestinations(event.envelope.integrations, warnings);
+      if (destinations.length === 0) {
+        return ended(
+          { ok: false, skip: { reason: "no_destination", message: "integrations disable every enabled destination" } },
+          warnings,
+        );
+      }
+      const received = window.received(event.envelope.messageId);
+      if (received !== 0 && destinations.every((destination) => (received & (bits.get(destination.id) ?? 0)) !== 0)) {
         return ended(
           {
             ok: false,
@@ -94,17 +129,26 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
           warnings,
         );
       }
-      const destinations = allowedDestinations(event.envelope.integrations, enabled);
-      if (destinations.length === 0) {
+      const result = route(event, destinations, config, warnings, bits, received);
+      if (result.remembered) window.remember(result.remembered.messageId, result.remembered.destinations);
+      else if (received !== 0 && result.deadLetters.length === 0) {
+        // The repeat brought nothing new (the destinations left over do not support the event): one duplicate.
         return ended(
-          { ok: false, skip: { reason: "no_destination", message: "integrations disable every enabled destination" } },
+          {
+            ok: false,
+            skip: { reason: "duplicate", message: `messageId ${event.envelope.messageId} was already routed` },
+          },
           warnings,
         );
       }
-      return route(event, destinations, config, warnings);
+      return result;
     },
-    forget(messageIds: Iterable<string>): void {
-      window.forget(messageIds);
+    forget(marks: Iterable<DeliveryMark>): void {
+      window.forget(marks);
+    },
+    forgetDestination(mark: DeliveryMark | undefined, destination: string): void {
+      const bit = bits.get(destination);
+      if (mark !== undefined && bit !== undefined) window.forget([{ messageId: mark.messageId, destinations: bit }]);
     },
   };
 }

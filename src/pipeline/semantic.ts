@@ -41,7 +41,11 @@ export function detectSemanticEvent(
 
   const objectId = normaliseId(findByFoldedKey(properties, "objectId"));
   if (!objectId.ok)
-    return deadLetter(STAGE, "invalid_id", `properties.objectId ${objectId.reason}; it must be a string or a number`);
+    return deadLetter(
+      STAGE,
+      "invalid_id",
+      `properties.objectId ${objectId.reason}; it must be a string or a whole number`,
+    );
   if (objectId.id === undefined)
     return deadLetter(STAGE, "missing_object_id", `${event.event} needs properties.objectId`);
 

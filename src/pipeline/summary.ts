@@ -1,4 +1,4 @@
-import type { InputOutcome, RecordResult } from "./outcome.js";
+import { eachWarningCode, type InputOutcome, type RecordResult } from "./outcome.js";
 
 /** Counts of what a run of the pipeline produced; inputs always equal routed + skipped + dead letters. */
 export class OutcomeSummary {
@@ -15,7 +15,7 @@ export class OutcomeSummary {
     for (const record of result.routed) increment(this.recordsByDestination, record.destination);
     for (const skipped of result.skipped) increment(this.skipsByReason, skipped.reason);
     for (const deadLetter of result.deadLetters) increment(this.deadLettersByCode, deadLetter.code);
-    for (const warning of result.warnings) increment(this.warningsByCode, warning.code);
+    eachWarningCode(result, (code) => increment(this.warningsByCode, code));
   }
 
   /** One line per kind of count, for people. */

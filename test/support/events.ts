@@ -1,7 +1,7 @@
 import { DESTINATION_IDS } from "../../src/destinations/index.js";
 import type { JsonObject } from "../../src/events/json.js";
 import { type PipelineConfig, parsePipelineConfig } from "../../src/pipeline/config.js";
-import type { RecordResult } from "../../src/pipeline/outcome.js";
+import { eachWarningCode, type RecordResult } from "../../src/pipeline/outcome.js";
 import { createPipeline, type Pipeline } from "../../src/pipeline/pipeline.js";
 
 /** The Kafka record timestamp the tests assume: 2026-01-01T00:00:00Z. */
@@ -50,8 +50,17 @@ export function customerioValue(result: RecordResult): JsonObject {
   return record.value;
 }
 
+/** Every warning code of a result: the event's own and each destination record's. */
 export function warningCodes(result: RecordResult): string[] {
-  return result.warnings.map((warning) => warning.code);
+  const codes: string[] = [];
+  eachWarningCode(result, (code) => codes.push(code));
+  return codes;
+}
+
+/** The warning codes one destination's records carry, beside the event's own. */
+export function warningCodesFor(result: RecordResult, destination: string): string[] {
+  const own = result.routed.filter((r) => r.destination === destination).flatMap((r) => r.warnings ?? []);
+  return [...result.warnings, ...own].map((warning) => warning.code);
 }
 
 export function deadLetterCode(result: RecordResult): string | undefined {

@@ -22,7 +22,7 @@ export function specExamplePayloads(): JsonObject[] {
 /** Keys sorted at every level, so records compare whatever order their fields were built in. */
 export function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
-  if (typeof value === "object" && value !== null) {
+  if (typeof value === "object" && value !== null && !JSON.isRawJSON(value)) {
     return Object.fromEntries(
       Object.keys(value)
         .sort()

@@ -20,8 +20,8 @@ describe("intercom: group -> company upsert", () => {
     expect(upsert({ createdAt: "2015-02-23T22:28:55.999Z" })?.company).toMatchObject({ remote_created_at: 1424730535 });
   });
 
-  it("makes size an integer from employees, and monthly_spend from monthlySpend in any spelling", () => {
-    expect(upsert({ employees: "329", monthly_spend: 99.6 })?.company).toMatchObject({ size: 329, monthly_spend: 100 });
+  it("makes size an integer from employees, and monthly_spend from monthlySpend in any spelling (fractions truncated, as Intercom does)", () => {
+    expect(upsert({ employees: "329", monthly_spend: 99.6 })?.company).toMatchObject({ size: 329, monthly_spend: 99 });
     expect(upsert({ employees: 12.4, MonthlySpend: "7" })?.company).toMatchObject({ size: 12, monthly_spend: 7 });
     expect(upsert({ employees: "lots" })?.company).toMatchObject({ size: null });
     // Beyond what an Avro long written by avsc can hold: null here, the trait itself is kept elsewhere.

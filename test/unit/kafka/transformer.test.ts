@@ -47,6 +47,18 @@ function plain(outputs: ChunkOutputs) {
 }
 
 describe("transform thread", () => {
+  it("a header named __proto__ crosses the wire as a header, not as the headers' prototype", () => {
+    const headers = JSON.parse('{"__proto__":"x","trace":"t"}') as Record<string, string>;
+    const [back] = unpackMessages(
+      structuredClone(packMessages([{ key: null, value: null, offset: "0", timestamp: "0", headers }])),
+    );
+    expect(Object.getPrototypeOf(back?.headers)).toBe(Object.prototype);
+    expect(Object.entries(back?.headers ?? {})).toEqual([
+      ["__proto__", "x"],
+      ["trace", "t"],
+    ]);
+  });
+
   it("raw messages survive the wire: keys, values, nulls, offsets, timestamps and headers", () => {
     const arbitrary = fc.array(
       fc.record({

@@ -63,7 +63,7 @@ describe("Input: outcomes", () => {
   it("a record whose outputs were never written is routed again when it comes back, not skipped as a duplicate", () => {
     const shared = pipeline();
     const first = run(group({ messageId: "unsent" }), shared);
-    expect(first.remembered).toBe("unsent");
+    expect(first.remembered).toEqual({ messageId: "unsent", destinations: expect.any(Number) });
     shared.forget(first.remembered ? [first.remembered] : []);
     expect(run(group({ messageId: "unsent" }), shared).outcome).toBe("routed");
     expect(run(group({ messageId: "unsent" }), shared).skipped[0]?.reason).toBe("duplicate");
