@@ -73,6 +73,8 @@ export const CUSTOMERIO_LIMITS = {
 } as const;
 
 const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
+/** A UTF-16 unit is at most 3 UTF-8 bytes: short strings are measured without encoding them. */
+const overBytes = (text: string, limit: number) => text.length * 3 > limit && utf8Length(text) > limit;
 
 /** What the API would receive: the entity without the router's own envelope fields. */
 function apiBody(value: JsonObject): string {
@@ -101,12 +103,13 @@ function attributesBreach(attributes: JsonObject, what: string): string | undefi
   const names = Object.keys(attributes);
   if (names.length > limits.attributes) return `${names.length} ${what}s; at most ${limits.attributes}`;
   for (const name of names) {
-    if (utf8Length(name) > limits.attributeNameBytes)
+    if (overBytes(name, limits.attributeNameBytes))
       return `${what} name ${JSON.stringify(name.slice(0, 40))}... is over ${limits.attributeNameBytes} bytes`;
     const attribute = attributes[name];
     // Plain numbers, booleans and null print in at most 24 bytes: only strings, structures and
     // exact number literals (which keep every digit sent) can pass 1000.
     if (typeof attribute !== "string" && (typeof attribute !== "object" || attribute === null)) continue;
+    if (typeof attribute === "string" && !overBytes(attribute, limits.attributeValueBytes)) continue;
     const size = typeof attribute === "string" ? utf8Length(attribute) : utf8Length(JSON.stringify(attribute));
     if (size > limits.attributeValueBytes)
       return `${what} ${JSON.stringify(name.slice(0, 40))} is ${size} bytes; at most ${limits.attributeValueBytes}`;
@@ -117,7 +120,7 @@ function attributesBreach(attributes: JsonObject, what: string): string | undefi
 /** The first limit the entity breaks, in words, or undefined. */
 export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject): string | undefined {
   const limits = CUSTOMERIO_LIMITS;
-  if (utf8Length(event.object.objectId) > limits.idBytes) return `object_id is over ${limits.idBytes} bytes`;
+  if (overBytes(event.object.objectId, limits.idBytes)) return `object_id is over ${limits.idBytes} bytes`;
   const breach = attributesBreach((value.attributes ?? {}) as JsonObject, "attribute");
   if (breach !== undefined) return breach;
   // The person and the relationship attributes are held to the same limits as the object's.
@@ -125,7 +128,7 @@ export function customerioLimitBreach(event: NormalisedEvent, value: JsonObject)
     const identifiers = (relationship.identifiers ?? {}) as JsonObject;
     for (const name of Object.keys(identifiers)) {
       const id = identifiers[name];
-      if (typeof id === "string" && utf8Length(id) > limits.idBytes)
+      if (typeof id === "string" && overBytes(id, limits.idBytes))
         return `the person's ${name} is over ${limits.idBytes} bytes`;
     }
     const attributes = relationship.relationship_attributes;

@@ -43,9 +43,16 @@ const FIXED_FRACTION_ZEROS = 6;
 
 const isDigit = (byte: number | undefined) => byte !== undefined && byte >= ZERO && byte <= NINE;
 
-/** Whether the ASCII literal bytes[start, end) is exactly what JavaScript prints for its double. */
-function printsBack(bytes: Uint8Array, start: number, end: number): boolean {
-  const literal = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+/**
+ * Whether the ASCII literal bytes[start, end) is exactly what JavaScript prints for its double.
+ * `ascii` is the event's text when every byte is one character: a slice of it costs less than
+ * building the literal from bytes.
+ */
+function printsBack(bytes: Uint8Array, start: number, end: number, ascii: string | undefined): boolean {
+  const literal =
+    ascii === undefined
+      ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
+      : ascii.slice(start, end);
   return String(Number(literal)) === literal;
 }
 
@@ -56,7 +63,7 @@ function printsBack(bytes: Uint8Array, start: number, end: number): boolean {
  * never the reverse. Survivors: no exponent, no trailing fraction zero, no `-0`, no fraction
  * below 1e-6, and at most 15 digits or exactly what JavaScript prints for the double.
  */
-function scanNumber(bytes: Uint8Array, start: number): number {
+function scanNumber(bytes: Uint8Array, start: number, ascii: string | undefined): number {
   let i = start;
   const negative = bytes[i] === MINUS;
   if (negative) i++;
@@ -84,7 +91,7 @@ function scanNumber(bytes: Uint8Array, start: number): number {
     while (isDigit(bytes[i]) || bytes[i] === MINUS || bytes[i] === 0x2b) i++;
   }
   if (negative && zeroWhole) inexact = true;
-  if (!inexact && digits > DOUBLE_DIGITS) inexact = digits > CHECKED_DIGITS || !printsBack(bytes, start, i);
+  if (!inexact && digits > DOUBLE_DIGITS) inexact = digits > CHECKED_DIGITS || !printsBack(bytes, start, i, ascii);
   // One number, not an object, per literal: this runs for every number of every event.
   return inexact ? -i : i;
 }
@@ -93,9 +100,10 @@ function scanNumber(bytes: Uint8Array, start: number): number {
  * Measures nesting depth and key count in one linear, non-recursive pass over the raw bytes,
  * before JSON.parse or any recursive walk sees them, and notes number literals that a double
  * would change. Every object member has exactly one colon outside a string, so colons count
- * keys. Malformed JSON is left for JSON.parse to report.
+ * keys. Malformed JSON is left for JSON.parse to report. `ascii`: the same event as text, when
+ * it is all ASCII (one character per byte).
  */
-export function checkShape(bytes: Uint8Array, limits: InputLimits): ShapeScan {
+export function checkShape(bytes: Uint8Array, limits: InputLimits, ascii?: string): ShapeScan {
   let depth = 0;
   let keys = 0;
   let inString = false;
@@ -116,7 +124,7 @@ export function checkShape(bytes: Uint8Array, limits: InputLimits): ShapeScan {
       keys++;
       if (keys > limits.maxKeys) return { code: "too_many_keys", keys };
     } else if (isDigit(byte) || byte === MINUS) {
-      const end = scanNumber(bytes, i);
+      const end = scanNumber(bytes, i, ascii);
       if (end < 0) inexactNumbers = true;
       i = Math.abs(end) - 1;
     }

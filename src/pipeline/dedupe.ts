@@ -27,6 +27,9 @@ export class DedupeWindow {
   /** Per slot, the destinations that received its id. */
   private readonly masks: Int32Array;
   private next = 0;
+  /** The last id `received` looked up and its slot (-1: not remembered): `remember` follows it for the same id. */
+  private lookedUp: string | undefined = undefined;
+  private lookedUpSlot = -1;
 
   constructor(readonly size: number) {
     this.ring = new Array<string | undefined>(size).fill(undefined);
@@ -36,15 +39,18 @@ export class DedupeWindow {
   /** The destinations (bits) that already received `messageId`; 0 when none did or it is unknown. */
   received(messageId: string | undefined): number {
     if (messageId === undefined || this.size === 0) return 0;
-    const slot = this.slots.get(messageId);
-    return slot === undefined ? 0 : (this.masks[slot] ?? 0);
+    const slot = this.slots.get(messageId) ?? -1;
+    this.lookedUp = messageId;
+    this.lookedUpSlot = slot;
+    return slot < 0 ? 0 : (this.masks[slot] ?? 0);
   }
 
   /** Adds destinations to what `messageId` reached; a new id takes the oldest slot. */
   remember(messageId: string | undefined, destinations: number): void {
     if (messageId === undefined || this.size === 0 || destinations === 0) return;
-    const known = this.slots.get(messageId);
-    if (known !== undefined) {
+    const known = messageId === this.lookedUp ? this.lookedUpSlot : (this.slots.get(messageId) ?? -1);
+    this.lookedUp = undefined;
+    if (known >= 0) {
       this.masks[known] = (this.masks[known] ?? 0) | destinations;
       return;
     }
@@ -63,6 +69,7 @@ export class DedupeWindow {
    * with no destination is forgotten entirely.
    */
   forget(marks: Iterable<DeliveryMark>): void {
+    this.lookedUp = undefined;
     for (const { messageId, destinations } of marks) {
       const slot = this.slots.get(messageId);
       if (slot === undefined) continue;
