@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY bin ./bin
 COPY scripts ./scripts
+COPY patches ./patches
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # `prepare` compiles src/ to dist/ during npm ci.
