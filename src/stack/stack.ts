@@ -83,6 +83,20 @@ function runningKafkaMarkers(layout: StackLayout): boolean {
   return findByMarker(componentMarker(join(layout.runtime, "kafka-"))).length > 0;
 }
 
+export type KafkaStartPlan = "running" | "start_all" | "start_missing" | "refuse";
+
+/**
+ * What `stack up` does with Kafka, from which nodes of the wanted cluster run and whether nodes of
+ * another cluster (another version or size) run: nothing when all run; the missing ones when some
+ * of this cluster run (a broker that was killed comes back with its data, as a failover test
+ * needs); all when none run; refuse when another cluster holds the ports.
+ */
+export function planKafkaStart(running: readonly boolean[], anyStackKafkaRunning: boolean): KafkaStartPlan {
+  if (running.length > 0 && running.every(Boolean)) return "running";
+  if (running.some(Boolean)) return "start_missing";
+  return anyStackKafkaRunning ? "refuse" : "start_all";
+}
+
 async function startKafka(
   layout: StackLayout,
   brokerCount: BrokerCount,
@@ -94,18 +108,21 @@ async function startKafka(
   const root = clusterDir(layout.runtime, kafkaVersion, brokerCount);
   const nodes = kafkaNodes(root, brokerCount);
   const state = readState(layout);
-  if (nodes.every((node) => runningPids(node).length > 0)) {
+  const running = nodes.map((node) => runningPids(node).length > 0);
+  const plan = planKafkaStart(running, runningKafkaMarkers(layout));
+  if (plan === "running") {
     await waitForBrokers(endpoints.brokers, brokerCount, nodes);
     say(
       `kafka ${kafkaVersion}: already running (${brokerCount} broker${brokerCount > 1 ? "s" : ""}) at ${endpoints.brokers.join(",")}`,
     );
     return;
   }
-  if (runningKafkaMarkers(layout)) {
-    const running = state ? `${state.kafkaVersion} with ${state.brokerCount} broker(s)` : "in another configuration";
-    throw new Error(`the local stack already runs Kafka ${running}; run \`npm run stack:down\` first`);
+  if (plan === "refuse") {
+    const other = state ? `${state.kafkaVersion} with ${state.brokerCount} broker(s)` : "in another configuration";
+    throw new Error(`the local stack already runs Kafka ${other}; run \`npm run stack:down\` first`);
   }
-  for (const node of nodes) {
+  const missing = nodes.filter((_, i) => !running[i]);
+  for (const node of missing) {
     if (await portIsOpen("127.0.0.1", node.port)) {
       throw new Error(
         `port ${node.port} is in use by a process this stack did not start; free it, or point KAFKA_BROKERS at that broker`,
@@ -118,17 +135,34 @@ async function startKafka(
     say(`kafka ${kafkaVersion}: resolving org.apache.kafka:kafka_2.13 from Maven Central (once)`),
   );
   mkdirSync(root, { recursive: true });
-  for (const node of nodes) await prepareNode(node, root, brokerCount, java.path, libDir);
-  for (const node of nodes) startNode(node, java.path, libDir);
-  await waitForBrokers(endpoints.brokers, brokerCount, nodes);
+  for (const node of missing) await prepareNode(node, root, brokerCount, java.path, libDir);
+  for (const node of missing) startNode(node, java.path, libDir);
+  await waitForBrokers(endpoints.brokers, brokerCount, nodes, missing);
+  const restarted = plan === "start_missing" ? `restarted broker(s) ${missing.map((n) => n.nodeId).join(", ")}; ` : "";
   say(
-    `kafka ${kafkaVersion}: ${brokerCount} broker(s) up at ${endpoints.brokers.join(",")} in ${elapsed(started)} on Java ${java.major} (logs: ${nodes.map((n) => n.logFile).join(", ")})`,
+    `kafka ${kafkaVersion}: ${restarted}${brokerCount} broker(s) up at ${endpoints.brokers.join(",")} in ${elapsed(started)} on Java ${java.major} (logs: ${nodes.map((n) => n.logFile).join(", ")})`,
   );
 }
 
-async function waitForBrokers(brokers: string[], brokerCount: number, nodes: KafkaNode[]): Promise<void> {
+/**
+ * Until the cluster lists every broker and each node in `started` answers on its own port: the
+ * controller may still list a killed broker for a while, so the cluster's list alone would call
+ * a restart done before the new process serves anything.
+ */
+async function waitForBrokers(
+  brokers: string[],
+  brokerCount: number,
+  nodes: KafkaNode[],
+  started: readonly KafkaNode[] = nodes,
+): Promise<void> {
   const [first] = nodes;
-  await waitUntil(async () => (await describeBrokers(brokers)) === brokerCount, {
+  const answers = async () => {
+    for (const node of started) {
+      if ((await describeBrokers([`127.0.0.1:${node.port}`])) !== brokerCount) return false;
+    }
+    return (await describeBrokers(brokers)) === brokerCount;
+  };
+  await waitUntil(answers, {
     what: `Kafka (${brokerCount} broker(s))`,
     timeoutMs: BROKER_START_TIMEOUT_MS,
     stillStarting: () => nodes.every((node) => runningPids(node).length > 0),
