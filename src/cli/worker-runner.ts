@@ -1,32 +1,61 @@
 import type { Server } from "node:http";
 import { kafkaClient } from "../kafka/client.js";
+import { isSurvivableCrash, RestartBudget } from "../kafka/crash-policy.js";
 import { Worker } from "../kafka/worker.js";
 import { startHttpServer } from "../ops/http-server.js";
 import { createLogger } from "../ops/logger.js";
 import { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Runs the worker in this process until SIGTERM/SIGINT (clean stop, exit 0) or a consumer crash
- * (exit 1, so that Kubernetes or systemd restarts it).
+ * Runs the worker in this process until SIGTERM/SIGINT (clean stop, exit 0). A consumer crash the
+ * cluster survives (a broker stalled or failing over) stops the worker and starts a fresh one in
+ * this process: new connections, transform thread, dedupe window and producers, exactly as a
+ * supervisor's restart would give, without one. Any other crash, or survivable crashes past the
+ * restart budget, exits 1 so that Kubernetes or systemd restarts the process.
  */
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const metrics = new WorkerMetrics();
+  const budget = new RestartBudget(config.maxRestarts);
   let server: Server | undefined;
-  const worker = new Worker(kafkaClient(config, logger), config, logger, metrics, (error) => {
-    logger.fatal({ err: error }, "exiting after a consumer crash");
-    process.exit(1);
-  });
+  let stopping = false;
+  let restarting = false;
+
+  const create = (): Worker =>
+    new Worker(kafkaClient(config, logger), config, logger, metrics, (error) => void crashed(error));
+  let worker = create();
+
+  const crashed = async (error: Error) => {
+    if (stopping || restarting) return;
+    const delay = isSurvivableCrash(error) ? budget.next(Date.now()) : undefined;
+    if (delay === undefined) {
+      logger.fatal({ err: error }, "exiting after a consumer crash");
+      process.exit(1);
+    }
+    restarting = true;
+    logger.warn(
+      { err: error, delayMs: delay },
+      "the consumer crashed on a fault the cluster survives; restarting the worker in this process",
+    );
+    await worker.stop();
+    await sleep(delay);
+    restarting = false;
+    if (stopping) return;
+    worker = create();
+    await worker.start();
+  };
+
   if (config.httpPort > 0) {
     server = await startHttpServer(
       config.httpPort,
-      { live: () => worker.state.live, ready: () => worker.state.ready },
+      { live: () => worker.state.live || restarting, ready: () => worker.state.ready },
       metrics,
     );
     logger.info({ port: config.httpPort }, "serving /healthz, /readyz and /metrics");
   }
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

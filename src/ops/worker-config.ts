@@ -28,6 +28,8 @@ export interface WorkerConfig {
   readonly workerId: string;
   readonly httpPort: number;
   readonly shutdownGraceMs: number;
+  /** In-process restarts after survivable consumer crashes, per 10 minutes, before exiting 1. */
+  readonly maxRestarts: number;
   /** Partitions and replication factor for topics the worker creates (-1: the broker's default). */
   readonly topicPartitions: number;
   readonly topicReplication: number;
@@ -69,6 +71,7 @@ export const WORKER_VARIABLES = [
   "CDP_WORKER_ID",
   "CDP_HTTP_PORT",
   "CDP_SHUTDOWN_GRACE_MS",
+  "CDP_MAX_RESTARTS",
   "CDP_TOPIC_PARTITIONS",
   "CDP_TOPIC_REPLICATION",
   "CDP_CHUNK_SIZE",
@@ -243,6 +246,7 @@ export function loadWorkerConfig(
     workerId: vars.CDP_WORKER_ID ?? `${hostname()}-${process.pid}`,
     httpPort: integer("CDP_HTTP_PORT", vars.CDP_HTTP_PORT, 9464, 0, 65535, problems),
     shutdownGraceMs: integer("CDP_SHUTDOWN_GRACE_MS", vars.CDP_SHUTDOWN_GRACE_MS, 25_000, 0, 600_000, problems),
+    maxRestarts: integer("CDP_MAX_RESTARTS", vars.CDP_MAX_RESTARTS, 10, 0, 1_000, problems),
     topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars.CDP_TOPIC_PARTITIONS, 3, 1, 10_000, problems),
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),
     chunkSize: integer("CDP_CHUNK_SIZE", vars.CDP_CHUNK_SIZE, 500, 1, 100_000, problems),

@@ -349,14 +349,33 @@ describe("large events fetched together", () => {
 });
 
 describe("a consumer crash", () => {
-  it("exits the process with status 1, for its supervisor to restart it", async () => {
+  it("past the restart budget (CDP_MAX_RESTARTS=0 here), exits the process with status 1, for its supervisor to restart it", async () => {
     const topic = uniqueTopic("crash");
     await createTopic(admin, topic, 1);
-    const worker = spawn(topic, uniqueTopic("crash-group"));
+    const worker = spawn(topic, uniqueTopic("crash-group"), "at-least-once", { CDP_MAX_RESTARTS: "0" });
     await worker.running;
     // Deleting the input topic under the worker exhausts kafkajs's retries (15-80 s measured here).
     await admin.deleteTopics({ topics: [topic] });
     expect(await worker.exited).toBe(1);
     expect(worker.logs.join("")).toMatch(/exiting after a consumer crash/);
   }, 180_000);
+
+  it("a crash kafkajs calls retriable restarts the worker in the same process, which runs on", async () => {
+    const topic = uniqueTopic("crash-restart");
+    await createTopic(admin, topic, 1);
+    const worker = spawn(topic, uniqueTopic("crash-restart-group"));
+    await worker.running;
+    // The same crash as above (retries exhausted); the fresh worker re-creates its input topic at start.
+    await admin.deleteTopics({ topics: [topic] });
+    const deadline = Date.now() + 150_000;
+    const restarted = () => /restarting the worker in this process/.test(worker.logs.join(""));
+    while (!restarted() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(restarted()).toBe(true);
+    while ((worker.logs.join("").match(/cdp-router worker running/g) ?? []).length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(worker.child.exitCode).toBeNull();
+    expect((worker.logs.join("").match(/cdp-router worker running/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  }, 200_000);
 });

@@ -1,0 +1,105 @@
+import type { StackEndpoints } from "../stack/endpoints.js";
+import { brokerNodes, brokerPid, registryPids, type WorkerPool } from "./actors.js";
+
+export const FAULT_KINDS = [
+  "kill_worker",
+  "term_worker",
+  "stall_worker",
+  "kill_broker",
+  "stall_broker",
+  "kill_registry",
+  "add_worker",
+  "remove_worker",
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultContext {
+  readonly pool: WorkerPool;
+  readonly env: NodeJS.ProcessEnv;
+  readonly random: () => number;
+  readonly say: (line: string) => void;
+  /** `stack up` for the three-broker stack: restarts whatever of it died. */
+  readonly restartStack: () => Promise<StackEndpoints>;
+  readonly minWorkers: number;
+  readonly maxWorkers: number;
+  /** Names of workers a fault ended on purpose. */
+  readonly endedOnPurpose: Set<string>;
+}
+
+/** Past the consumer group's 30 s session timeout: the stalled worker's partitions move on. */
+const WORKER_STALL_MS = 35_000;
+/** Past KRaft's 9 s broker session timeout: the stalled broker is fenced and comes back a zombie leader. */
+const BROKER_STALL_MS = 15_000;
+const BROKER_DOWN_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pick<T>(items: readonly T[], random: () => number): T | undefined {
+  return items[Math.floor(random() * items.length)];
+}
+
+/** Performs one fault and what follows it (a restart, a resume), and says what it did. */
+export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<string> {
+  const { pool, random } = ctx;
+  switch (kind) {
+    case "kill_worker":
+    case "term_worker": {
+      const worker = pick(pool.alive(), random);
+      if (!worker) return "no worker to stop";
+      ctx.endedOnPurpose.add(worker.name);
+      worker.child.kill(kind === "kill_worker" ? "SIGKILL" : "SIGTERM");
+      await worker.exited;
+      const replacement = pool.start();
+      pool.watch(replacement, () => ctx.endedOnPurpose.has(replacement.name));
+      return `${kind === "kill_worker" ? "SIGKILL" : "SIGTERM"} ${worker.name}, started ${replacement.name}`;
+    }
+    case "stall_worker": {
+      const worker = pick(pool.alive(), random);
+      if (!worker) return "no worker to stall";
+      worker.child.kill("SIGSTOP");
+      await sleep(WORKER_STALL_MS);
+      worker.child.kill("SIGCONT");
+      return `SIGSTOP ${worker.name} for ${WORKER_STALL_MS / 1000} s, then SIGCONT`;
+    }
+    case "kill_broker": {
+      const node = pick(brokerNodes(ctx.env), random);
+      const pid = node && brokerPid(node);
+      if (!node || pid === undefined) return "no broker to kill";
+      process.kill(pid, "SIGKILL");
+      await sleep(BROKER_DOWN_MS);
+      await ctx.restartStack();
+      return `SIGKILL broker ${node.nodeId}, restarted after ${BROKER_DOWN_MS / 1000} s`;
+    }
+    case "stall_broker": {
+      const node = pick(brokerNodes(ctx.env), random);
+      const pid = node && brokerPid(node);
+      if (!node || pid === undefined) return "no broker to stall";
+      process.kill(pid, "SIGSTOP");
+      await sleep(BROKER_STALL_MS);
+      process.kill(pid, "SIGCONT");
+      return `SIGSTOP broker ${node.nodeId} for ${BROKER_STALL_MS / 1000} s, then SIGCONT`;
+    }
+    case "kill_registry": {
+      for (const pid of registryPids(ctx.env)) process.kill(pid, "SIGKILL");
+      await sleep(2_000);
+      await ctx.restartStack();
+      return "SIGKILL the registry, restarted";
+    }
+    case "add_worker": {
+      if (pool.alive().length >= ctx.maxWorkers) return runFault("remove_worker", ctx);
+      const worker = pool.start();
+      pool.watch(worker, () => ctx.endedOnPurpose.has(worker.name));
+      return `added ${worker.name}`;
+    }
+    case "remove_worker": {
+      const alive = pool.alive();
+      if (alive.length <= ctx.minWorkers) return runFault("add_worker", ctx);
+      const worker = pick(alive, random);
+      if (!worker) return "no worker to remove";
+      ctx.endedOnPurpose.add(worker.name);
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+      return `removed ${worker.name} (SIGTERM)`;
+    }
+  }
+}
