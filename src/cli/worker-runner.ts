@@ -8,6 +8,7 @@ import { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const asError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 /**
  * Runs the worker in this process until SIGTERM/SIGINT (clean stop, exit 0). A consumer crash the
@@ -45,8 +46,16 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
     restarting = false;
     if (stopping) return;
     worker = create();
-    await worker.start();
+    // A fresh worker that cannot start (the broker it needs still down) is one more crash, never an
+    // unhandled rejection: the first chaos campaign found that path ending the process.
+    await worker.start().catch((startError: unknown) => crashed(asError(startError)));
   };
+  // kafkajs sometimes lets a connection error escape as an unhandled rejection (a broker killed
+  // under an admin or producer connection): survivable ones restart the worker, others exit 1.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled rejection");
+    void crashed(asError(reason));
+  });
 
   if (config.httpPort > 0) {
     server = await startHttpServer(
