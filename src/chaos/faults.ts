@@ -38,6 +38,12 @@ function pick<T>(items: readonly T[], random: () => number): T | undefined {
   return items[Math.floor(random() * items.length)];
 }
 
+/** A running broker of the stack, at random, with its pid. */
+function pickBroker(ctx: FaultContext) {
+  const node = pick(brokerNodes(ctx.env), ctx.random);
+  return { node, pid: node && brokerPid(node) };
+}
+
 /** Performs one fault and what follows it (a restart, a resume), and says what it did. */
 export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<string> {
   const { pool, random } = ctx;
@@ -62,8 +68,7 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       return `SIGSTOP ${worker.name} for ${WORKER_STALL_MS / 1000} s, then SIGCONT`;
     }
     case "kill_broker": {
-      const node = pick(brokerNodes(ctx.env), random);
-      const pid = node && brokerPid(node);
+      const { node, pid } = pickBroker(ctx);
       if (!node || pid === undefined) return "no broker to kill";
       process.kill(pid, "SIGKILL");
       await sleep(BROKER_DOWN_MS);
@@ -71,8 +76,7 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       return `SIGKILL broker ${node.nodeId}, restarted after ${BROKER_DOWN_MS / 1000} s`;
     }
     case "stall_broker": {
-      const node = pick(brokerNodes(ctx.env), random);
-      const pid = node && brokerPid(node);
+      const { node, pid } = pickBroker(ctx);
       if (!node || pid === undefined) return "no broker to stall";
       process.kill(pid, "SIGSTOP");
       await sleep(BROKER_STALL_MS);
