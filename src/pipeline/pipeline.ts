@@ -35,6 +35,14 @@ function ended(result: Exclude<StepResult<unknown>, { ok: true }>, warnings: War
   return { outcome: "skipped", routed: [], skipped: [result.skip], deadLetters: [], warnings };
 }
 
+/** A repeat that reaches no destination anew: skipped as one duplicate. */
+function duplicate(messageId: string | undefined, warnings: Warning[]): RecordResult {
+  return ended(
+    { ok: false, skip: { reason: "duplicate", message: `messageId ${messageId} was already routed` } },
+    warnings,
+  );
+}
+
 /** Maps the event for each destination that has not received its messageId yet. */
 function route(
   event: NormalisedEvent,
@@ -121,25 +129,13 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
       }
       const received = window.received(event.envelope.messageId);
       if (received !== 0 && destinations.every((destination) => (received & (bits.get(destination.id) ?? 0)) !== 0)) {
-        return ended(
-          {
-            ok: false,
-            skip: { reason: "duplicate", message: `messageId ${event.envelope.messageId} was already routed` },
-          },
-          warnings,
-        );
+        return duplicate(event.envelope.messageId, warnings);
       }
       const result = route(event, destinations, config, warnings, bits, received);
       if (result.remembered) window.remember(result.remembered.messageId, result.remembered.destinations);
       else if (received !== 0 && result.deadLetters.length === 0) {
         // The repeat brought nothing new (the destinations left over do not support the event): one duplicate.
-        return ended(
-          {
-            ok: false,
-            skip: { reason: "duplicate", message: `messageId ${event.envelope.messageId} was already routed` },
-          },
-          warnings,
-        );
+        return duplicate(event.envelope.messageId, warnings);
       }
       return result;
     },
