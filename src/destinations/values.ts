@@ -1,4 +1,4 @@
-import { isExactNumber, type JsonValue } from "../events/json.js";
+import { isExactNumber, type JsonValue, numberOf } from "../events/json.js";
 import type { Warning } from "../pipeline/outcome.js";
 
 /** A scalar as text (numbers written as they were sent, booleans as words); objects, arrays and null give null. */
@@ -50,10 +50,8 @@ export function wholeNumberOf(
   warnings: Warning[],
 ): number | null {
   if (value === undefined || value === null) return null;
-  let numeric: number | undefined;
-  if (typeof value === "number") numeric = value;
-  else if (isExactNumber(value)) numeric = Number(value.rawJSON);
-  else if (typeof value === "string" && value.trim() !== "" && /^[\s+\-\d.eE]+$/.test(value)) numeric = Number(value);
+  const decimalText = typeof value === "string" && value.trim() !== "" && /^[\s+\-\d.eE]+$/.test(value);
+  const numeric = decimalText ? Number(value) : numberOf(value);
   let reason: string | undefined;
   if (numeric === undefined || Number.isNaN(numeric)) reason = "is not a number";
   else if (!Number.isFinite(numeric)) reason = "is too large for a number";

@@ -1,4 +1,4 @@
-import { isExactNumber } from "./json.js";
+import { numberOf } from "./json.js";
 
 /**
  * ISO-8601 dates and date-times, and Unix times, to epoch milliseconds.
@@ -15,9 +15,9 @@ const MAX_DATE_MS = 8.64e15;
 const SECONDS_BELOW = 1e11;
 
 export function parseDate(value: unknown): number | undefined {
-  if (typeof value === "number") return parseUnix(value);
   // A Unix time with more digits than a double keeps (`1700000000.123456789`): to the millisecond it is the same.
-  if (isExactNumber(value)) return parseUnix(Number(value.rawJSON));
+  const unix = numberOf(value);
+  if (unix !== undefined) return parseUnix(unix);
   if (typeof value !== "string") return undefined;
   return parseCanonicalUtc(value) ?? parseIso(value);
 }

@@ -31,7 +31,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** A number, exact or not, as the nearest double (Infinity for `1e400`); undefined for anything else. */
-export function numberOf(value: JsonValue | undefined): number | undefined {
+export function numberOf(value: unknown): number | undefined {
   if (typeof value === "number") return value;
   return isExactNumber(value) ? Number(value.rawJSON) : undefined;
 }
