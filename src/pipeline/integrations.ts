@@ -1,5 +1,5 @@
 import type { Destination } from "../destinations/destination.js";
-import type { JsonObject, JsonValue } from "../events/json.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { Warning } from "./outcome.js";
 
 /**
@@ -11,7 +11,7 @@ import type { Warning } from "./outcome.js";
 function entryEnables(value: JsonValue | undefined, key: string, warnings: Warning[]): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "boolean") return value;
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && !JSON.isRawJSON(value)) return true;
+  if (isJsonObject(value)) return true;
   const text = JSON.stringify(value);
   const disables = value === 0 || (typeof value === "string" && value.trim().toLowerCase() === "false");
   const meaning = value === null ? "ignored" : disables ? "read as false" : "read as true";
