@@ -41,7 +41,9 @@ for (const [file, stockHash] of Object.entries(stock.files)) {
     continue;
   }
   if (sha256(installed) !== stockHash) {
-    fail(`${file} in kafkajs ${version} is neither the stock file nor the patched one; refusing to run unpatched`);
+    fail(
+      `${file} in kafkajs ${version} is neither the stock file nor the patched one (an older patch? npm ci reinstalls it stock); refusing to run unpatched`,
+    );
   }
   writeFileSync(target, patched);
   console.log(`patch-kafkajs: patched kafkajs ${version} ${file}`);

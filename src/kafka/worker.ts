@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Consumer, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
-import type { DeliveryMark } from "../pipeline/dedupe.js";
+import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
 import { RecordEncoder } from "./encoder.js";
 import type { ChunkSummary } from "./outputs.js";
@@ -57,6 +57,19 @@ export const PRODUCER_DEFAULTS: ProducerConfig = {
   retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
 
+/** How long a failed transaction may wait for the committed offset (less than a session timeout). */
+const REWIND_TIMEOUT_MS = 10_000;
+
+/** The broker's answers to a producer whose transactional id has a newer epoch elsewhere. */
+function isFencing(error: unknown): boolean {
+  // kafkajs wraps a protocol error in the error of its retrier; the protocol error is its cause.
+  for (let e = error as { type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.type === "PRODUCER_FENCED" || e.type === "INVALID_PRODUCER_EPOCH") return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 export interface WorkerState {
   live: boolean;
   ready: boolean;
@@ -78,6 +91,8 @@ export class Worker {
   private transformer?: ChunkTransformer;
   private running = false;
   private readonly backoff: PartitionBackoff;
+  /** exactly-once: reads the group's committed offsets after a failed transaction. */
+  private admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -206,59 +221,26 @@ export class Worker {
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
-    // One chunk's outputs in flight at a time, and the next chunk transformed and encoded while
-    // they are: the transform overlaps the wait for acknowledgements, and a chunk is only sent
-    // once the one before it is acknowledged, so outputs keep their input order. A chunk whose
-    // send fails is not resolved: the partition is paused, and fetched again from the last
-    // resolved offset when it resumes.
-    type Chunk = { sent: Promise<unknown>; last: string; remembered: DeliveryMark[]; finish: () => void };
-    let inFlight: Chunk | undefined;
-    const settle = async (chunk: Chunk, ahead?: { remembered: DeliveryMark[] }): Promise<boolean> => {
-      try {
-        await chunk.sent;
-      } catch (error) {
-        // Neither this chunk's outputs nor the one transformed ahead were written: when they are
-        // fetched again, their records must not count as duplicates of themselves.
-        transformer.forget(chunk.remembered);
-        if (ahead) transformer.forget(ahead.remembered);
-        this.failedSend(topic, partition, pause, error as Error);
-        return false;
-      }
-      resolveOffset(chunk.last);
-      chunk.finish();
-      this.backoff.succeeded(topic, partition);
-      await heartbeat();
-      return true;
-    };
-    let failed = false;
-    for (const chunk of chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes)) {
-      const last = chunk[chunk.length - 1];
-      if (!last || !isRunning() || isStale()) break;
-      const outputs = await transformer.transform(topic, partition, chunk, Date.now());
-      if (inFlight && !(await settle(inFlight, outputs))) {
-        failed = true;
-        inFlight = undefined;
-        break;
-      }
-      if (!isRunning() || isStale()) {
-        // Stopping, or the partition was revoked while the previous chunk was in flight.
-        transformer.forget(outputs.remembered);
-        break;
-      }
-      const finish = () =>
+    const { failed } = await runChunks(chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes), {
+      transform: (chunk) => transformer.transform(topic, partition, chunk, Date.now()),
+      send: (outputs, nextOffset) =>
+        this.config.delivery === "exactly-once"
+          ? this.sendTransaction(topic, partition, outputs.byTopic, nextOffset)
+          : this.sendOutputs(outputs.byTopic),
+      resolveOffset,
+      delivered: (outputs, chunk) => {
         this.count(
           topic,
           outputs.summary,
           chunk.map((m) => Number(m.timestamp)),
         );
-      const sent =
-        this.config.delivery === "exactly-once"
-          ? this.sendTransaction(topic, partition, outputs.byTopic, String(Number(last.offset) + 1))
-          : this.sendOutputs(outputs.byTopic);
-      sent.catch(() => undefined); // awaited by settle; never unhandled
-      inFlight = { sent, last: last.offset, remembered: outputs.remembered, finish };
-    }
-    if (inFlight && !(await settle(inFlight))) failed = true;
+        this.backoff.succeeded(topic, partition);
+      },
+      heartbeat,
+      forget: (marks) => transformer.forget(marks),
+      sendFailed: (error) => this.failedSend(topic, partition, pause, error),
+      active: () => isRunning() && !isStale(),
+    });
     if (!failed)
       this.metrics.lag.set(
         { topic, partition: String(partition) },
@@ -307,8 +289,53 @@ export class Worker {
       // A fresh producer re-initialises the transactional id: whatever state the failure left
       // (a fenced epoch, a transaction the broker still holds open) is cleared before the retry.
       await this.dropTransactionalProducer(topic, partition);
+      if (!isFencing(error)) await this.rewindToCommitted(topic, partition);
       throw error;
     }
+  }
+
+  /**
+   * exactly-once, after a failed transaction: the partition is fetched again from the offset the
+   * group really committed, not from the last one this worker saw acknowledged. A commit whose
+   * answer was lost (coordinator killed or stalled) may have gone through; fetching again from
+   * the older offset would write those records twice. Making the transactional producer again
+   * (InitProducerId) waits until the coordinator has finished that transaction either way, so
+   * the committed offset read after it is settled. Not done when this worker was fenced: the
+   * partition's new owner has the transactional id, and making it again would fence that owner.
+   */
+  private async rewindToCommitted(topic: string, partition: number): Promise<void> {
+    const deadline = Date.now() + REWIND_TIMEOUT_MS;
+    for (let attempt = 1; this.running; attempt++) {
+      try {
+        await this.transactionalProducer(topic, partition);
+        const admin = await this.offsetsAdmin();
+        const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
+        const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
+        if (committed !== undefined && Number(committed) >= 0)
+          this.consumer?.seek({ topic, partition, offset: committed });
+        return;
+      } catch (error) {
+        if (Date.now() + backoffDelay(attempt) > deadline) {
+          this.logger.warn(
+            { err: error, topic, partition },
+            "could not read the committed offset after a failed transaction; fetching again from the last acknowledged one",
+          );
+          return;
+        }
+        await sleep(backoffDelay(attempt));
+      }
+    }
+  }
+
+  private offsetsAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => {
+        this.admin = undefined;
+      });
+    }
+    return this.admin;
   }
 
   private async dropTransactionalProducer(topic: string, partition: number): Promise<void> {
@@ -409,6 +436,7 @@ export class Worker {
       this.consumer?.disconnect(),
       this.producer?.disconnect(),
       ...[...this.transactional.values()].map(disconnectQuietly),
+      this.admin?.then((admin) => admin.disconnect()),
     ]);
     await this.transformer?.close();
     this.logger.info("cdp-router worker stopped");

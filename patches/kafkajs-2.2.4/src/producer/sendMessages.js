@@ -15,7 +15,18 @@
 // - acknowledgements are kept per topic-partition, and each attempt sends exactly the partitions
 //   still unacknowledged, to their current leaders;
 // - an attempt waits for all of its requests to settle before the next attempt starts;
-// - a partition without a leader in the metadata fails the attempt (retriable), never vanishes.
+// - a partition without a leader in the metadata fails the attempt (retriable), never vanishes;
+// - a partition's sequence numbers are taken once per send and kept across its retries, never
+//   handed back: stock kafkajs subtracted them again when a request failed, so the next batch for
+//   that partition (of a concurrent send) reused them. When the failed request had in fact been
+//   written (its answer lost to a killed or stalled broker), a reused batch of the same length
+//   looked like a retry to the broker, which answered with the first batch's offset and dropped
+//   it: a send resolved whose records were never written. A gap left by a send that finally
+//   fails makes the next batches fail with OUT_OF_ORDER_SEQUENCE_NUMBER, which the caller answers
+//   with a new producer id (cdp-router's RenewableProducer, or a new transactional producer);
+// - a transactional send adds every partition of an attempt to the transaction in one
+//   AddPartitionsToTxn, before its produce requests (stock kafkajs sent one per broker at once,
+//   which the coordinator refuses with CONCURRENT_TRANSACTIONS).
 const { KafkaJSMetadataNotLoaded } = require('../errors')
 const { staleMetadata } = require('../protocol/error')
 const groupMessagesPerPartition = require('./groupMessagesPerPartition')
@@ -59,43 +70,47 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
       return grouped
     }
 
+    /**
+     * topic-partition -> { producerId, producerEpoch, firstSequence } of its batch in this send,
+     * taken when the batch is first sent and reused by every retry of it.
+     */
+    const sequences = new Map()
+    const sequenceOf = (topic, entry) => {
+      const key = partitionKey(topic, entry.partition)
+      const producerId = eosManager.getProducerId()
+      const producerEpoch = eosManager.getProducerEpoch()
+      const taken = sequences.get(key)
+      if (taken && taken.producerId === producerId && taken.producerEpoch === producerEpoch) {
+        return taken.firstSequence
+      }
+      const firstSequence = eosManager.getSequence(topic, entry.partition)
+      eosManager.updateSequence(topic, entry.partition, entry.messages.length)
+      sequences.set(key, { producerId, producerEpoch, firstSequence })
+      return firstSequence
+    }
+
     const sendToBroker = async (broker, topicDataForBroker) => {
       const topicData = createTopicData(topicDataForBroker)
 
       await eosManager.acquireBrokerLock(broker)
       try {
-        if (eosManager.isTransactional()) {
-          await eosManager.addPartitionsToTransaction(topicData)
-        }
-
         topicData.forEach(({ topic, partitions }) => {
           partitions.forEach(entry => {
-            entry['firstSequence'] = eosManager.getSequence(topic, entry.partition)
-            eosManager.updateSequence(topic, entry.partition, entry.messages.length)
+            entry['firstSequence'] = sequenceOf(topic, entry)
           })
         })
 
-        let response
-        try {
-          response = await broker.produce({
-            transactionalId: eosManager.isTransactional()
-              ? eosManager.getTransactionalId()
-              : undefined,
-            producerId: eosManager.getProducerId(),
-            producerEpoch: eosManager.getProducerEpoch(),
-            acks,
-            timeout,
-            compression,
-            topicData,
-          })
-        } catch (e) {
-          topicData.forEach(({ topic, partitions }) => {
-            partitions.forEach(entry => {
-              eosManager.updateSequence(topic, entry.partition, -entry.messages.length)
-            })
-          })
-          throw e
-        }
+        const response = await broker.produce({
+          transactionalId: eosManager.isTransactional()
+            ? eosManager.getTransactionalId()
+            : undefined,
+          producerId: eosManager.getProducerId(),
+          producerEpoch: eosManager.getProducerEpoch(),
+          acks,
+          timeout,
+          compression,
+          topicData,
+        })
 
         const entries = acks !== 0 ? responseSerializer(response) : []
         topicData.forEach(({ topic, partitions }) => {
@@ -142,6 +157,21 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
             messagesPerPartition,
           })
         }
+      }
+
+      if (eosManager.isTransactional() && perBroker.size > 0) {
+        const partitionsPerTopic = new Map()
+        for (const data of perBroker.values()) {
+          for (const { topic, partitions } of data) {
+            partitionsPerTopic.set(topic, [...(partitionsPerTopic.get(topic) || []), ...partitions])
+          }
+        }
+        await eosManager.addPartitionsToTransaction(
+          Array.from(partitionsPerTopic.entries()).map(([topic, partitions]) => ({
+            topic,
+            partitions: partitions.map(partition => ({ partition })),
+          }))
+        )
       }
 
       const results = await Promise.allSettled(
