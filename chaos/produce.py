@@ -20,6 +20,8 @@ def main() -> int:
         "enable.idempotence": True,
         "linger.ms": 5,
         "message.timeout.ms": 300000,
+        # A raise_partitions fault adds raw partitions: write to them within seconds, not minutes.
+        "topic.metadata.refresh.interval.ms": 5000,
         "log_level": 3,
     })
     state = {"sent": 0, "failed": 0}

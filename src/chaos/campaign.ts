@@ -1,10 +1,9 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, Option } from "commander";
-import { Kafka, logLevel } from "kafkajs";
-import { generateEvents, seededRandom } from "../bench/event-generator.js";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { type Admin, Kafka, logLevel } from "kafkajs";
+import { type GeneratedEvent, generateEvents, seededRandom } from "../bench/event-generator.js";
 import { DESTINATION_IDS } from "../destinations/index.js";
 import { ensureTopics } from "../kafka/topic-admin.js";
 import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../kafka/topics.js";
@@ -14,8 +13,9 @@ import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
 import { WorkerPool } from "./actors.js";
 import { compareOutputs, type ExpectedRecord, type ReadRecord } from "./compare.js";
-import { FAULT_KINDS, type FaultKind, runFault } from "./faults.js";
-import { CHAOS_SCRIPTS, ensureChaosPython } from "./python.js";
+import { FAULT_KINDS, type FaultContext, type FaultKind, runFault } from "./faults.js";
+import { CHAOS_SCRIPTS, ensureChaosPython, PROJECT_ROOT } from "./python.js";
+import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery.js";
 
 // `npm run chaos -- [--mode at-least-once|exactly-once] [--faults N] [--seed S] ...`: steady load
 // from an independent librdkafka producer into a three-broker stack, 2-3 workers, faults chosen
@@ -23,21 +23,61 @@ import { CHAOS_SCRIPTS, ensureChaosPython } from "./python.js";
 // against the offline pipeline. One line of figures; exit 1 on any loss (or duplicate under
 // exactly-once), on a worker ending by itself, or when the group does not catch up.
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const say = (line: string) => console.log(`chaos: ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const options = new Command("chaos")
-  .addOption(
-    new Option("--mode <mode>", "delivery mode").choices(["at-least-once", "exactly-once"]).default("at-least-once"),
-  )
-  .option("--faults <n>", "faults to inject", (v) => Number.parseInt(v, 10), 20)
-  .option("--seed <n>", "seed for events and faults", (v) => Number.parseInt(v, 10), Math.floor(Math.random() * 1e9))
-  .option("--rate <events/s>", "producer rate", (v) => Number.parseInt(v, 10), 500)
-  .option("--workers <n>", "workers at the start (2 or 3)", (v) => Number.parseInt(v, 10), 2)
-  .option("--only <kinds>", `fault kinds to draw from (comma-separated: ${FAULT_KINDS.join(",")})`)
-  .parse()
-  .opts<{ mode: string; faults: number; seed: number; rate: number; workers: number; only?: string }>();
+/** Seconds of load per fault: a fault with its restart or stall takes about 20 s on this machine. */
+const LOAD_SECONDS_PER_FAULT = 25;
+const INPUT_PARTITIONS = 6;
+const MAX_INPUT_PARTITIONS = 12;
+const CATCH_UP_LIMIT_MS = 300_000;
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function faultKinds(value: string): FaultKind[] {
+  const kinds = value.split(",").map((kind) => kind.trim());
+  for (const kind of kinds)
+    if (!(FAULT_KINDS as readonly string[]).includes(kind))
+      throw new InvalidArgumentError(`unknown fault kind "${kind}"; the kinds are ${FAULT_KINDS.join(", ")}`);
+  return kinds as FaultKind[];
+}
+
+interface Options {
+  mode: "at-least-once" | "exactly-once";
+  faults: number;
+  seed: number;
+  rate: number;
+  workers: number;
+  only: FaultKind[];
+}
+
+function parseOptions(): Options {
+  return new Command("chaos")
+    .addOption(
+      new Option("--mode <mode>", "delivery mode").choices(["at-least-once", "exactly-once"]).default("at-least-once"),
+    )
+    .option("--faults <n>", "faults to inject", wholeNumber(1, 100_000), 20)
+    .option(
+      "--seed <n>",
+      "seed for events and faults",
+      wholeNumber(0, 2 ** 32 - 1),
+      Math.floor(Math.random() * 2 ** 32),
+    )
+    .option("--rate <events/s>", "producer rate", wholeNumber(1, 20_000), 500)
+    .option("--workers <n>", "workers at the start", wholeNumber(2, 3), 2)
+    .option("--only <kinds>", `fault kinds to draw from (comma-separated: ${FAULT_KINDS.join(",")})`, faultKinds, [
+      ...FAULT_KINDS,
+    ])
+    .parse()
+    .opts<Options>();
+}
 
 /** The raw key a producer that follows the contract uses: the object the event is about. */
 function objectKeyOf(bytes: Buffer): string {
@@ -50,24 +90,39 @@ function objectKeyOf(bytes: Buffer): string {
   }
 }
 
+/** What the offline pipeline makes of every input, in input order (one dedupe window, as one worker has). */
+function expectedOutputs(events: readonly GeneratedEvent[], inputTopic: string): ExpectedRecord[] {
+  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+  const expected: ExpectedRecord[] = [];
+  events.forEach((event, offset) => {
+    const result = pipeline.process({
+      bytes: event.bytes,
+      timestamp: Date.now(),
+      provenance: { topic: inputTopic, partition: 0, offset: String(offset) },
+    });
+    for (const record of result.routed) {
+      const messageId = record.value === null ? null : ((record.value.message_id as string | null) ?? null);
+      expected.push({ topic: record.topic, key: record.key, messageId });
+    }
+  });
+  return expected;
+}
+
 function readOutputs(python: string, brokers: string, registry: string, starts: unknown[]): Promise<ReadRecord[]> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       python,
       [join(CHAOS_SCRIPTS, "read_outputs.py"), brokers, registry],
-      {
-        maxBuffer: 1024 * 1024 * 1024,
-      },
+      { maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`the independent reader failed: ${stderr || error.message}`));
         else
           resolve(
-            stdout.trim() === ""
-              ? []
-              : stdout
-                  .trim()
-                  .split("\n")
-                  .map((line) => JSON.parse(line) as ReadRecord),
+            stdout
+              .trim()
+              .split("\n")
+              .filter((line) => line !== "")
+              .map((line) => JSON.parse(line) as ReadRecord),
           );
       },
     );
@@ -87,12 +142,63 @@ async function retried<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The independent producer: writes input.ndjson at `rate`; resolves with its {sent, failed} line. */
+function startLoad(python: string, brokers: string, topic: string, file: string, rate: number) {
+  const producer = spawn(python, [join(CHAOS_SCRIPTS, "produce.py"), brokers, topic, file, String(rate)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  producer.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const state = { producing: true };
+  const done = new Promise<{ sent: number; failed: number; code: number | null }>((resolve) =>
+    producer.on("exit", (code) => {
+      state.producing = false;
+      const line = JSON.parse(output.trim() || '{"sent":0,"failed":-1}') as { sent: number; failed: number };
+      resolve({ ...line, code });
+    }),
+  );
+  return { state, done };
+}
+
+/** Polls the group's committed offsets each second for the recovery clock, until stopped. */
+function watchRecovery(admin: Admin, groupId: string, topic: string, clock: RecoveryClock) {
+  let watching = true;
+  const loop = (async () => {
+    while (watching) {
+      await committedOffsets(admin, groupId, topic)
+        .then((committed) => clock.check(committed))
+        .catch(() => undefined); // a broker down: the next poll tries again
+      await sleep(1_000);
+    }
+  })();
+  return async () => {
+    watching = false;
+    await loop;
+  };
+}
+
+/** Waits until the group has committed every input record; returns the seconds it took, or undefined. */
+async function waitCaughtUp(admin: Admin, groupId: string, topic: string, clock: RecoveryClock) {
+  const from = Date.now();
+  while (Date.now() - from < CATCH_UP_LIMIT_MS) {
+    const ends = await retried(() => endOffsets(admin, topic));
+    const committed = await retried(() => committedOffsets(admin, groupId, topic));
+    clock.check(committed);
+    if (reached(committed, ends)) return (Date.now() - from) / 1000;
+    await sleep(2_000);
+  }
+  return undefined;
+}
+
 async function main(): Promise<number> {
   silenceKafkajsTimeoutWarning();
+  const options = parseOptions();
   const { mode, faults, seed, rate } = options;
-  const kinds = (options.only?.split(",") ?? [...FAULT_KINDS]) as FaultKind[];
-  for (const kind of kinds) if (!FAULT_KINDS.includes(kind)) throw new Error(`unknown fault kind ${kind}`);
-  say(`seed ${seed}, ${mode}, ${faults} faults from ${kinds.join(",")}, ${rate} events/s, ${options.workers} workers`);
+  say(
+    `seed ${seed}, ${mode}, ${faults} faults from ${options.only.join(",")}, ${rate} events/s, ${options.workers} workers`,
+  );
   const random = seededRandom(seed);
   const python = await ensureChaosPython(say);
   const env = { ...process.env };
@@ -101,42 +207,29 @@ async function main(): Promise<number> {
   const brokers = endpoints.brokers.join(",");
 
   const runId = `${seed}-${Date.now().toString(36)}`;
-  const dir = join(ROOT, ".cache", "chaos", runId);
+  const dir = join(PROJECT_ROOT, ".cache", "chaos", runId);
   mkdirSync(dir, { recursive: true });
   const inputTopic = `chaos.${runId}.raw`;
   const groupId = `cdp-router-chaos-${runId}`;
   const kafka = new Kafka({ clientId: "cdp-router-chaos", brokers: endpoints.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [inputTopic], 6, 3);
+  await ensureTopics(admin, [inputTopic], INPUT_PARTITIONS, 3);
   await ensureTopics(admin, [...DESTINATION_TOPICS, DEAD_LETTER_TOPIC], 3, 3);
-  const outputTopics = [...DESTINATION_TOPICS];
   const starts = [];
-  for (const topic of outputTopics) {
+  for (const topic of DESTINATION_TOPICS) {
     const ends = await retried(() => admin.fetchTopicOffsets(topic));
     starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: p.high })));
   }
 
-  // About 12 s of load per fault, so the faults fall while events flow.
-  const count = rate * Math.max(30, faults * 12);
+  const count = rate * Math.max(30, faults * LOAD_SECONDS_PER_FAULT);
   const events = generateEvents(count, seed);
+  const inputFile = join(dir, "input.ndjson");
   writeFileSync(
-    join(dir, "input.ndjson"),
+    inputFile,
     events.map((e) => JSON.stringify({ k: objectKeyOf(e.bytes), v: e.bytes.toString("base64") })).join("\n"),
   );
-  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
-  const expected: ExpectedRecord[] = [];
-  events.forEach((event, offset) => {
-    const result = pipeline.process({
-      bytes: event.bytes,
-      timestamp: Date.now(),
-      provenance: { topic: inputTopic, partition: 0, offset: String(offset) },
-    });
-    for (const record of result.routed) {
-      const messageId = record.value === null ? null : ((record.value.message_id as string | null) ?? null);
-      expected.push({ topic: record.topic, key: record.key, messageId });
-    }
-  });
+  const expected = expectedOutputs(events, inputTopic);
 
   const pool = new WorkerPool(
     {
@@ -159,57 +252,53 @@ async function main(): Promise<number> {
   await sleep(8_000);
 
   const started = Date.now();
-  const producer = spawn(
-    python,
-    [join(CHAOS_SCRIPTS, "produce.py"), brokers, inputTopic, join(dir, "input.ndjson"), String(rate)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
+  const load = startLoad(python, brokers, inputTopic, inputFile, rate);
+  let partitions = INPUT_PARTITIONS;
+  const ctx: FaultContext = {
+    pool,
+    env,
+    random,
+    say,
+    restartStack,
+    minWorkers: 2,
+    maxWorkers: 3,
+    endedOnPurpose,
+    raisePartitions: async () => {
+      if (partitions >= MAX_INPUT_PARTITIONS) return `input topic already has ${partitions} partitions`;
+      const to = partitions + 1 + Math.floor(random() * 2);
+      await retried(() => admin.createPartitions({ topicPartitions: [{ topic: inputTopic, count: to }] }));
+      const from = partitions;
+      partitions = to;
+      return `raised the input topic's partitions from ${from} to ${to}`;
     },
-  );
-  let produced = "";
-  producer.stdout.on("data", (chunk: Buffer) => {
-    produced += chunk.toString();
-  });
-  let producing = true;
-  const producerDone = new Promise<number | null>((resolve) => producer.on("exit", (code) => resolve(code)));
-  producerDone.then(() => {
-    producing = false;
-  });
-
+  };
+  const clock = new RecoveryClock();
+  const stopWatching = watchRecovery(admin, groupId, inputTopic, clock);
   const tally = new Map<string, number>();
-  const ctx = { pool, env, random, say, restartStack, minWorkers: 2, maxWorkers: 3, endedOnPurpose };
   let done = 0;
-  while (done < faults && producing) {
-    await sleep(2_000 + random() * 4_000);
-    const kind = kinds[Math.floor(random() * kinds.length)] ?? "kill_worker";
+  while (done < faults && load.state.producing) {
+    await sleep(1_000 + random() * 3_000);
+    const kind = options.only[Math.floor(random() * options.only.length)] ?? "kill_worker";
     const what = await runFault(kind, ctx);
+    await endOffsets(admin, inputTopic)
+      .then((ends) => clock.record(kind, ends))
+      .catch(() => undefined);
     tally.set(kind, (tally.get(kind) ?? 0) + 1);
     done++;
     say(`fault ${done}/${faults} at ${((Date.now() - started) / 1000).toFixed(0)} s: ${what}`);
   }
-  const producerCode = await producerDone;
-  say(`producer: ${produced.trim()} (exit ${producerCode}) after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const sent = await load.done;
+  say(
+    `producer: sent ${sent.sent}, failed ${sent.failed} (exit ${sent.code}) after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 
-  // Caught up: the group's committed offsets reach the end of every input partition.
-  const caughtUpFrom = Date.now();
-  let caughtUp = false;
-  while (Date.now() - caughtUpFrom < 300_000) {
-    const ends = await retried(() => admin.fetchTopicOffsets(inputTopic));
-    const [committed] = await retried(() => admin.fetchOffsets({ groupId, topics: [inputTopic] }));
-    const at = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-    if (ends.every((end) => at.get(end.partition) === end.high)) {
-      caughtUp = true;
-      break;
-    }
-    await sleep(2_000);
-  }
-  const catchUpSeconds = (Date.now() - caughtUpFrom) / 1000;
+  const catchUpSeconds = await waitCaughtUp(admin, groupId, inputTopic, clock);
+  await stopWatching();
   await pool.stopAll();
   await admin.disconnect();
 
   const read = await readOutputs(python, brokers, endpoints.registryUrl, starts);
   const result = compareOutputs(expected, read, inputTopic);
-  const sent = JSON.parse(produced.trim() || '{"sent":0,"failed":-1}') as { sent: number; failed: number };
   const faultsLine = [...tally.entries()].map(([kind, n]) => `${kind} ${n}`).join(", ");
   const failed =
     result.missing > 0 ||
@@ -217,14 +306,15 @@ async function main(): Promise<number> {
     result.outOfOrder > 0 ||
     sent.failed !== 0 ||
     sent.sent !== count ||
-    !caughtUp ||
+    catchUpSeconds === undefined ||
     pool.unexpectedExits.length > 0;
   console.log(
     `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${count} produced=${sent.sent} produce_failed=${sent.failed} ` +
       `faults=${done} (${faultsLine}) expected_records=${result.expected} read=${result.read} missing=${result.missing} ` +
-      `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${caughtUp} in ${catchUpSeconds.toFixed(0)} s ` +
-      `unexpected_worker_exits=${pool.unexpectedExits.length} logs=${dir}`,
+      `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${catchUpSeconds !== undefined} ` +
+      `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} logs=${dir}`,
   );
+  say(`recovery (median/max seconds until input written before the fault's end was committed): ${clock.summary()}`);
   if (result.missingExamples.length > 0) {
     writeFileSync(join(dir, "missing.txt"), `${result.missingExamples.join("\n")}\n`);
     say(`missing, for example: ${result.missingExamples.slice(0, 5).join(" | ")} (all in ${join(dir, "missing.txt")})`);

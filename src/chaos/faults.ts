@@ -10,6 +10,7 @@ export const FAULT_KINDS = [
   "kill_registry",
   "add_worker",
   "remove_worker",
+  "raise_partitions",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -24,6 +25,8 @@ export interface FaultContext {
   readonly maxWorkers: number;
   /** Names of workers a fault ended on purpose. */
   readonly endedOnPurpose: Set<string>;
+  /** Adds partitions to the input topic while it is written and read; says what it did. */
+  readonly raisePartitions: () => Promise<string>;
 }
 
 /** Past the consumer group's 30 s session timeout: the stalled worker's partitions move on. */
@@ -105,5 +108,7 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       await worker.exited;
       return `removed ${worker.name} (SIGTERM)`;
     }
+    case "raise_partitions":
+      return ctx.raisePartitions();
   }
 }

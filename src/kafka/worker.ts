@@ -167,6 +167,9 @@ export class Worker {
       maxBytes: config.maxBytesPerPartition * 8,
       // A transactional reader of our own outputs would want read_committed; the raw topics are not transactional.
       readUncommitted: false,
+      // kafkajs notices added partitions (and rejoins to get them assigned) when it refreshes
+      // metadata: every 30 s instead of its default 5 minutes.
+      metadataMaxAge: 30_000,
       // kafkajs would restart a crashed consumer inside this process; a supervisor restarting the
       // whole process is cleaner (fresh connections, fresh state), so every crash ends it.
       retry: { retries: 8, restartOnFailure: async () => false },
