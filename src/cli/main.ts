@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { CONFIGURATION_EXIT_CODE, configurationFault } from "../kafka/fatal-errors.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
@@ -30,6 +31,9 @@ const program = new Command("cdp-router")
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`cdp-router: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  const message = error instanceof Error ? error.message : String(error);
+  const fault = configurationFault(error);
+  process.stderr.write(`cdp-router: ${fault ? `${fault}: ` : ""}${message}\n`);
+  // Exit now: a worker that failed to start may still hold connections and its HTTP server open.
+  process.exit(fault ? CONFIGURATION_EXIT_CODE : 1);
 }

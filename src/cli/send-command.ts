@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { Command } from "commander";
 import { isJsonObject } from "../events/json.js";
-import { kafkaClient } from "../kafka/client.js";
+import { checkKafkaTls, kafkaClient } from "../kafka/client.js";
 import { PRODUCER_DEFAULTS } from "../kafka/worker.js";
 import { createLogger } from "../ops/logger.js";
 import { loadWorkerConfig } from "../ops/worker-config.js";
@@ -37,6 +37,7 @@ export function sendCommand(): Command {
       const local = resolveEndpoints(process.env, 1);
       const config = loadWorkerConfig(process.env, { brokers: local.brokers, registryUrl: local.registryUrl });
       const producer = kafkaClient(config, createLogger("warn")).producer({ ...PRODUCER_DEFAULTS, idempotent: true });
+      await checkKafkaTls(config);
       await producer.connect();
       const counts = new Map<string, number>();
       try {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { kafkaClient } from "../kafka/client.js";
+import { checkKafkaTls, kafkaClient } from "../kafka/client.js";
 import { ensureTopics } from "../kafka/topic-admin.js";
 import { ALL_TOPICS } from "../kafka/topics.js";
 import { createLogger } from "../ops/logger.js";
@@ -15,6 +15,7 @@ export function topicsCommand(): Command {
       const local = resolveEndpoints(process.env, 1);
       const config = loadWorkerConfig(process.env, { brokers: local.brokers, registryUrl: local.registryUrl });
       const admin = kafkaClient(config, createLogger("warn")).admin();
+      await checkKafkaTls(config);
       await admin.connect();
       try {
         const plan = await ensureTopics(

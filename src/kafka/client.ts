@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
+import { checkBrokerCertificate } from "./tls-preflight.js";
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.ERROR]: "error",
@@ -31,4 +32,11 @@ export function kafkaClient(config: WorkerConfig, logger: Logger): Kafka {
   if (kafka.sasl) options.sasl = { ...kafka.sasl } as SASLOptions;
   if (kafka.tls) options.ssl = { ...kafka.tls };
   return new Kafka(options);
+}
+
+/** With TLS on: fails at once when the first broker's certificate is not trusted (see tls-preflight). */
+export async function checkKafkaTls(config: WorkerConfig): Promise<void> {
+  const { tls, brokers } = config.kafka;
+  const first = brokers[0];
+  if (tls && first) await checkBrokerCertificate(first, { ...tls });
 }

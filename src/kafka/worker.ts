@@ -6,7 +6,9 @@ import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
+import { checkKafkaTls } from "./client.js";
 import { RecordEncoder } from "./encoder.js";
+import { configurationFault } from "./fatal-errors.js";
 import type { ChunkSummary } from "./outputs.js";
 import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
 import { JavaCompatiblePartitioner } from "./partitioner.js";
@@ -27,7 +29,8 @@ async function withRetries<T>(
     try {
       return await work();
     } catch (error) {
-      if (!running()) throw error;
+      // Refused credentials or an untrusted certificate: no retry cures them.
+      if (!running() || configurationFault(error)) throw error;
       const delay = backoffDelay(attempt);
       logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
       await sleep(delay);
@@ -117,7 +120,10 @@ export class Worker {
     const admin = this.kafka.admin();
     await withRetries(
       "connecting to Kafka",
-      () => admin.connect(),
+      async () => {
+        await checkKafkaTls(config);
+        await admin.connect();
+      },
       () => this.running,
       logger,
     );
