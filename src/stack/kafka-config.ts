@@ -1,16 +1,20 @@
 import { brokerPort, controllerPort } from "./layout.js";
+import { type StackCertificates, secureListenerSettings, securePort } from "./security.js";
 
 export interface BrokerSettings {
   readonly nodeId: number;
   readonly brokerCount: 1 | 3;
   readonly logDir: string;
+  /** With certificates: a SASL_SSL listener beside the plaintext one. */
+  readonly certificates?: StackCertificates | undefined;
 }
 
 /**
  * server.properties for one combined broker+controller KRaft node. The quorum is static
  * (`controller.quorum.voters`) so that one format command works on both 3.9 and 4.x.
  */
-export function serverProperties({ nodeId, brokerCount, logDir }: BrokerSettings): string {
+export function serverProperties({ nodeId, brokerCount, logDir, certificates }: BrokerSettings): string {
+  const secure = certificates ? `,SASL_SSL://127.0.0.1:${securePort(nodeId)}` : "";
   const voters = Array.from({ length: brokerCount }, (_, i) => `${i + 1}@127.0.0.1:${controllerPort(i + 1)}`).join(",");
   const replication = brokerCount === 3 ? 3 : 1;
   const minIsr = brokerCount === 3 ? 2 : 1;
@@ -18,9 +22,9 @@ export function serverProperties({ nodeId, brokerCount, logDir }: BrokerSettings
     "process.roles": "broker,controller",
     "node.id": nodeId,
     "controller.quorum.voters": voters,
-    listeners: `PLAINTEXT://127.0.0.1:${brokerPort(nodeId)},CONTROLLER://127.0.0.1:${controllerPort(nodeId)}`,
-    "advertised.listeners": `PLAINTEXT://127.0.0.1:${brokerPort(nodeId)}`,
-    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    listeners: `PLAINTEXT://127.0.0.1:${brokerPort(nodeId)},CONTROLLER://127.0.0.1:${controllerPort(nodeId)}${secure}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${brokerPort(nodeId)}${secure}`,
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
     "log.dirs": logDir,
@@ -39,6 +43,7 @@ export function serverProperties({ nodeId, brokerCount, logDir }: BrokerSettings
     "log.segment.bytes": 64 * 1024 * 1024,
     "log.retention.hours": 72,
     "log.retention.check.interval.ms": 60_000,
+    ...(certificates ? secureListenerSettings(certificates) : {}),
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

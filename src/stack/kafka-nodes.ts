@@ -6,6 +6,10 @@ import { promisify } from "node:util";
 import { log4j2Properties, log4jProperties, newClusterId, serverProperties } from "./kafka-config.js";
 import { brokerPort } from "./layout.js";
 import { componentMarker, findByMarker, startDetached } from "./processes.js";
+import { type StackCertificates, scramFormatArgument } from "./security.js";
+
+/** Written once the storage was formatted with the local SCRAM user. */
+const SCRAM_MARKER = "scram-user";
 
 const run = promisify(execFile);
 
@@ -51,16 +55,25 @@ export async function prepareNode(
   brokerCount: 1 | 3,
   java: string,
   libDir: string,
+  certificates: StackCertificates,
 ): Promise<void> {
   const dataDir = join(node.dir, "data");
   mkdirSync(dataDir, { recursive: true });
+  // A cluster formatted before the SASL_SSL listener existed has no SCRAM user: plaintext only.
+  const formatted = existsSync(join(dataDir, "meta.properties"));
+  const secured = !formatted || existsSync(join(node.dir, SCRAM_MARKER));
   writeFileSync(
     join(node.dir, "server.properties"),
-    serverProperties({ nodeId: node.nodeId, brokerCount, logDir: dataDir }),
+    serverProperties({
+      nodeId: node.nodeId,
+      brokerCount,
+      logDir: dataDir,
+      certificates: secured ? certificates : undefined,
+    }),
   );
   writeFileSync(join(node.dir, "log4j.properties"), log4jProperties());
   writeFileSync(join(node.dir, "log4j2.properties"), log4j2Properties());
-  if (existsSync(join(dataDir, "meta.properties"))) return;
+  if (formatted) return;
   try {
     await run(
       java,
@@ -72,9 +85,11 @@ export async function prepareNode(
         "format",
         `--cluster-id=${clusterId(clusterRoot)}`,
         `--config=${join(node.dir, "server.properties")}`,
+        scramFormatArgument(),
       ],
       { cwd: node.dir },
     );
+    writeFileSync(join(node.dir, SCRAM_MARKER), "SCRAM-SHA-512 user created at format\n");
   } catch (error) {
     const detail = error instanceof Error && "stderr" in error ? String(error.stderr) : String(error);
     throw new Error(`formatting the storage of Kafka node ${node.nodeId} failed:\n${detail}`);

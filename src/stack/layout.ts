@@ -15,6 +15,8 @@ export const CONTROLLER_PORT_BASE = 9093;
 export const PORT_STRIDE = 100;
 export const REGISTRY_PORT = 8081;
 export const REGISTRY_MANAGEMENT_PORT = 8082;
+/** The registry behind HTTP basic authentication (the stack's auth proxy). */
+export const REGISTRY_AUTH_PORT = 8085;
 
 function findProjectRoot(): string {
   // Works from src/stack (vitest) and dist/stack (compiled) alike.

@@ -1,21 +1,24 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { resolveApicurio, resolveKafka } from "./artifacts.js";
-import { resolveEndpoints, type StackEndpoints } from "./endpoints.js";
+import { CCOMPAT_PATH, resolveEndpoints, type StackEndpoints } from "./endpoints.js";
 import { findJava, type JavaRuntime } from "./java.js";
 import { clusterDir, type KafkaNode, kafkaNodes, prepareNode, runningPids, startNode } from "./kafka-nodes.js";
 import {
   DEFAULT_APICURIO_VERSION,
   DEFAULT_KAFKA_VERSION,
   JAVA17_APICURIO_VERSION,
+  REGISTRY_AUTH_PORT,
   REGISTRY_PORT,
   type StackLayout,
   stackLayout,
 } from "./layout.js";
 import { withStackLock } from "./lock.js";
 import { describeBrokers, portIsOpen, registryAnswers, registryCaughtUp, waitUntil } from "./probes.js";
-import { componentMarker, findByMarker, isAlive, stopByMarker } from "./processes.js";
+import { componentMarker, findByMarker, isAlive, startDetached, stopByMarker } from "./processes.js";
 import { registryNode, startRegistry } from "./registry-node.js";
+import { ensureCertificates, LOCAL_REGISTRY_USER } from "./security.js";
 
 export type BrokerCount = 1 | 3;
 
@@ -135,7 +138,8 @@ async function startKafka(
     say(`kafka ${kafkaVersion}: resolving org.apache.kafka:kafka_2.13 from Maven Central (once)`),
   );
   mkdirSync(root, { recursive: true });
-  for (const node of missing) await prepareNode(node, root, brokerCount, java.path, libDir);
+  const certificates = await ensureCertificates(join(layout.runtime, "security"), java.path);
+  for (const node of missing) await prepareNode(node, root, brokerCount, java.path, libDir, certificates);
   for (const node of missing) startNode(node, java.path, libDir);
   await waitForBrokers(endpoints.brokers, brokerCount, nodes, missing);
   const restarted = plan === "start_missing" ? `restarted broker(s) ${missing.map((n) => n.nodeId).join(", ")}; ` : "";
@@ -202,6 +206,31 @@ async function startApicurio(
   return version;
 }
 
+/** The registry behind basic authentication (see registry-auth-proxy.ts), a small Node process. */
+async function startRegistryAuthProxy(layout: StackLayout, say: (line: string) => void): Promise<void> {
+  const dir = join(layout.runtime, "registry-auth");
+  const marker = componentMarker(dir);
+  const url = `http://127.0.0.1:${REGISTRY_AUTH_PORT}${CCOMPAT_PATH}`;
+  if (findByMarker(marker).length === 0) {
+    mkdirSync(dir, { recursive: true });
+    const pid = startDetached({
+      command: process.execPath,
+      args: [fileURLToPath(new URL("./registry-auth-proxy-main.js", import.meta.url)), marker],
+      cwd: dir,
+      env: process.env,
+      logFile: join(dir, "proxy.log"),
+      pidFile: join(dir, "proxy.pid"),
+    }).pid;
+    await waitUntil(() => portIsOpen("127.0.0.1", REGISTRY_AUTH_PORT), {
+      what: "the registry's basic-auth proxy",
+      timeoutMs: 10_000,
+      stillStarting: () => isAlive(pid),
+      logFile: join(dir, "proxy.log"),
+    });
+  }
+  say(`registry: with basic auth (user ${LOCAL_REGISTRY_USER.username}) at ${url}`);
+}
+
 function waitForRegistry(url: string, logFile: string, stillStarting: () => boolean): Promise<void> {
   return waitUntil(async () => (await registryAnswers(url)) && (await registryCaughtUp(url)), {
     what: "the schema registry",
@@ -234,6 +263,7 @@ export async function stackUp(options: StackOptions = {}): Promise<StackEndpoint
   await withStackLock(layout.lockDir, LOCK_TIMEOUT_MS, async () => {
     if (!endpoints.externalKafka) await startKafka(layout, brokerCount, kafkaVersion, endpoints, env, say);
     const apicurioVersion = endpoints.externalRegistry ? undefined : await startApicurio(layout, endpoints, env, say);
+    if (!endpoints.externalRegistry) await startRegistryAuthProxy(layout, say);
     const state: StackState = {
       brokerCount,
       ...(endpoints.externalKafka ? {} : { kafkaVersion }),
@@ -262,6 +292,7 @@ export async function stackDown(options: StopOptions = {}): Promise<void> {
   const layout = stackLayout(env);
   await withStackLock(layout.lockDir, LOCK_TIMEOUT_MS, async () => {
     const registry = registryNode(layout.registryDir);
+    await stopByMarker(componentMarker(join(layout.runtime, "registry-auth")), 5_000);
     // The registry first: it is a client of the brokers.
     const registryPids = await stopByMarker(registry.marker, 20_000, registry.pidFile);
     say(registryPids.length > 0 ? `registry: stopped (pid ${registryPids.join(", ")})` : "registry: not running");
