@@ -215,7 +215,8 @@ async function startRegistryAuthProxy(layout: StackLayout, say: (line: string) =
     mkdirSync(dir, { recursive: true });
     const pid = startDetached({
       command: process.execPath,
-      args: [fileURLToPath(new URL("./registry-auth-proxy-main.js", import.meta.url)), marker],
+      // The compiled entry point, from src/ (tests) and dist/ alike: `npm run build` makes it.
+      args: [fileURLToPath(new URL("../../dist/stack/registry-auth-proxy-main.js", import.meta.url)), marker],
       cwd: dir,
       env: process.env,
       logFile: join(dir, "proxy.log"),
