@@ -1,6 +1,7 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { type GeneratedEvent, generateEvents, seededRandom } from "../bench/event-generator.js";
@@ -29,7 +30,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Seconds of load per fault: a fault with its restart or stall takes about 20 s on this machine. */
 const LOAD_SECONDS_PER_FAULT = 25;
 const INPUT_PARTITIONS = 6;
-const MAX_INPUT_PARTITIONS = 12;
+const MAX_INPUT_PARTITIONS = 24;
 const CATCH_UP_LIMIT_MS = 300_000;
 
 function wholeNumber(min: number, max: number) {
@@ -108,26 +109,31 @@ function expectedOutputs(events: readonly GeneratedEvent[], inputTopic: string):
   return expected;
 }
 
-function readOutputs(python: string, brokers: string, registry: string, starts: unknown[]): Promise<ReadRecord[]> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      python,
-      [join(CHAOS_SCRIPTS, "read_outputs.py"), brokers, registry],
-      { maxBuffer: 1024 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`the independent reader failed: ${stderr || error.message}`));
-        else
-          resolve(
-            stdout
-              .trim()
-              .split("\n")
-              .filter((line) => line !== "")
-              .map((line) => JSON.parse(line) as ReadRecord),
-          );
-      },
-    );
-    child.stdin?.end(JSON.stringify(starts));
+/**
+ * Runs the independent reader and parses its lines as they come: a long run's outputs (millions
+ * of records) are more text than one JavaScript string can hold.
+ */
+async function readOutputs(
+  python: string,
+  brokers: string,
+  registry: string,
+  starts: unknown[],
+): Promise<ReadRecord[]> {
+  const child = spawn(python, [join(CHAOS_SCRIPTS, "read_outputs.py"), brokers, registry], {
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  child.stdin.end(JSON.stringify(starts));
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const records: ReadRecord[] = [];
+  for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }))
+    if (line !== "") records.push(JSON.parse(line) as ReadRecord);
+  const code = await exited;
+  if (code !== 0) throw new Error(`the independent reader failed (exit ${code}): ${stderr}`);
+  return records;
 }
 
 /** Admin calls right after topic creation or a fault can fail while metadata settles: retry for a minute. */
