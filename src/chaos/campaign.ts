@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -11,6 +11,7 @@ import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../kafka/topics.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
+import { resolveEndpoints } from "../stack/endpoints.js";
 import { stackUp } from "../stack/stack.js";
 import { WorkerPool } from "./actors.js";
 import { compareOutputs, type ExpectedRecord, type ReadRecord } from "./compare.js";
@@ -57,6 +58,7 @@ interface Options {
   rate: number;
   workers: number;
   only: FaultKind[];
+  recheck?: string;
 }
 
 function parseOptions(): Options {
@@ -76,6 +78,10 @@ function parseOptions(): Options {
     .option("--only <kinds>", `fault kinds to draw from (comma-separated: ${FAULT_KINDS.join(",")})`, faultKinds, [
       ...FAULT_KINDS,
     ])
+    .option(
+      "--recheck <run>",
+      "inject nothing: check an earlier run's outputs again (its folder name under .cache/chaos)",
+    )
     .parse()
     .opts<Options>();
 }
@@ -92,7 +98,7 @@ function objectKeyOf(bytes: Buffer): string {
 }
 
 /** What the offline pipeline makes of every input, in input order (one dedupe window, as one worker has). */
-function expectedOutputs(events: readonly GeneratedEvent[], inputTopic: string): ExpectedRecord[] {
+function expectedOutputs(events: ReadonlyArray<Pick<GeneratedEvent, "bytes">>, inputTopic: string): ExpectedRecord[] {
   const pipeline = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
   const expected: ExpectedRecord[] = [];
   events.forEach((event, offset) => {
@@ -198,9 +204,44 @@ async function waitCaughtUp(admin: Admin, groupId: string, topic: string, clock:
   return undefined;
 }
 
+/**
+ * `--recheck RUN`: the independent check of an earlier run again, from its saved inputs, reading
+ * the destination topics from their beginning (for a run whose check did not finish).
+ */
+async function recheck(runId: string): Promise<number> {
+  const dir = join(PROJECT_ROOT, ".cache", "chaos", runId);
+  const inputs = readFileSync(join(dir, "input.ndjson"), "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => ({ bytes: Buffer.from((JSON.parse(line) as { v: string }).v, "base64") }));
+  const inputTopic = `chaos.${runId}.raw`;
+  const expected = expectedOutputs(inputs, inputTopic);
+  const python = await ensureChaosPython(say);
+  const endpoints = resolveEndpoints(process.env, 3);
+  const kafka = new Kafka({ clientId: "cdp-router-chaos", brokers: endpoints.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const starts = [];
+  for (const topic of DESTINATION_TOPICS)
+    starts.push(...(await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: "0" })));
+  await admin.disconnect();
+  const result = compareOutputs(
+    expected,
+    await readOutputs(python, endpoints.brokers.join(","), endpoints.registryUrl, starts),
+    inputTopic,
+  );
+  const failed = result.missing > 0 || result.outOfOrder > 0;
+  console.log(
+    `chaos: recheck ${failed ? "FAILED" : "passed"}: run=${runId} events=${inputs.length} expected_records=${result.expected} ` +
+      `read=${result.read} missing=${result.missing} duplicated=${result.duplicated} out_of_order=${result.outOfOrder}`,
+  );
+  return failed ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   silenceKafkajsTimeoutWarning();
   const options = parseOptions();
+  if (options.recheck) return recheck(options.recheck);
   const { mode, faults, seed, rate } = options;
   say(
     `seed ${seed}, ${mode}, ${faults} faults from ${options.only.join(",")}, ${rate} events/s, ${options.workers} workers`,
