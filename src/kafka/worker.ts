@@ -60,19 +60,6 @@ export const PRODUCER_DEFAULTS: ProducerConfig = {
   retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
 
-/** How long a failed transaction may wait for the committed offset (less than a session timeout). */
-const REWIND_TIMEOUT_MS = 10_000;
-
-/** The broker's answers to a producer whose transactional id has a newer epoch elsewhere. */
-function isFencing(error: unknown): boolean {
-  // kafkajs wraps a protocol error in the error of its retrier; the protocol error is its cause.
-  for (let e = error as { type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.type === "PRODUCER_FENCED" || e.type === "INVALID_PRODUCER_EPOCH") return true;
-    e = e.cause as typeof e;
-  }
-  return false;
-}
-
 export interface WorkerState {
   live: boolean;
   ready: boolean;
@@ -94,8 +81,10 @@ export class Worker {
   private transformer?: ChunkTransformer;
   private running = false;
   private readonly backoff: PartitionBackoff;
-  /** exactly-once: reads the group's committed offsets after a failed transaction. */
+  /** exactly-once: reads the group's committed offsets (committedFloor). */
   private admin: Promise<Admin> | undefined;
+  /** exactly-once: per transactional id, the settled committed offset of its partition. */
+  private readonly committedFloors = new Map<string, Promise<bigint | undefined>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -185,6 +174,8 @@ export class Worker {
       this.metrics.rebalances.inc();
       this.state.ready = true;
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
+      // A new generation: predecessors may have committed since the floors were read.
+      this.committedFloors.clear();
       void this.prepareProducers(payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -230,7 +221,27 @@ export class Worker {
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
-    const { failed } = await runChunks(chunkMessages(batch.messages, this.config.chunkSize, this.config.chunkBytes), {
+    let messages = batch.messages;
+    if (this.config.delivery === "exactly-once") {
+      let floor: bigint | undefined;
+      try {
+        floor = await this.committedFloor(topic, partition);
+      } catch (error) {
+        this.failedSend(topic, partition, pause, error as Error);
+        timer();
+        return;
+      }
+      if (floor !== undefined && messages.some((m) => BigInt(m.offset) < floor)) {
+        // Committed by a predecessor's transaction after kafkajs read the group's offsets.
+        messages = messages.filter((m) => BigInt(m.offset) >= floor);
+        resolveOffset(String(floor - 1n));
+        this.logger.info(
+          { topic, partition, committed: String(floor) },
+          "skipped records a predecessor already committed",
+        );
+      }
+    }
+    const { failed } = await runChunks(chunkMessages(messages, this.config.chunkSize, this.config.chunkBytes), {
       transform: (chunk) => transformer.transform(topic, partition, chunk, Date.now()),
       send: (outputs, nextOffset) =>
         this.config.delivery === "exactly-once"
@@ -298,42 +309,38 @@ export class Worker {
       // A fresh producer re-initialises the transactional id: whatever state the failure left
       // (a fenced epoch, a transaction the broker still holds open) is cleared before the retry.
       await this.dropTransactionalProducer(topic, partition);
-      if (!isFencing(error)) await this.rewindToCommitted(topic, partition);
+      // Whether that transaction committed (a commit whose answer was lost) is read again before
+      // this partition's next batch: see committedFloor.
+      this.committedFloors.delete(this.transactionalId(topic, partition));
       throw error;
     }
   }
 
   /**
-   * exactly-once, after a failed transaction: the partition is fetched again from the offset the
-   * group really committed, not from the last one this worker saw acknowledged. A commit whose
-   * answer was lost (coordinator killed or stalled) may have gone through; fetching again from
-   * the older offset would write those records twice. Making the transactional producer again
-   * (InitProducerId) waits until the coordinator has finished that transaction either way, so
-   * the committed offset read after it is settled. Not done when this worker was fenced: the
-   * partition's new owner has the transactional id, and making it again would fence that owner.
+   * exactly-once: the partition's committed offset, read once its transactional producer is
+   * made. Making it (InitProducerId) waits until the coordinator has finished any transaction of
+   * a predecessor (a member that lost the partition, a zombie, this worker before a failure),
+   * committing or aborting it; only then is the committed offset settled. kafkajs reads committed
+   * offsets at assignment without KIP-447's require_stable, so it can start from an offset whose
+   * successor's transaction was about to commit, and write those records a second time; records
+   * below this floor are skipped instead. Read again after every assignment and failed transaction.
    */
-  private async rewindToCommitted(topic: string, partition: number): Promise<void> {
-    const deadline = Date.now() + REWIND_TIMEOUT_MS;
-    for (let attempt = 1; this.running; attempt++) {
-      try {
-        await this.transactionalProducer(topic, partition);
-        const admin = await this.offsetsAdmin();
-        const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
-        const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
-        if (committed !== undefined && Number(committed) >= 0)
-          this.consumer?.seek({ topic, partition, offset: committed });
-        return;
-      } catch (error) {
-        if (Date.now() + backoffDelay(attempt) > deadline) {
-          this.logger.warn(
-            { err: error, topic, partition },
-            "could not read the committed offset after a failed transaction; fetching again from the last acknowledged one",
-          );
-          return;
-        }
-        await sleep(backoffDelay(attempt));
-      }
-    }
+  private committedFloor(topic: string, partition: number): Promise<bigint | undefined> {
+    const id = this.transactionalId(topic, partition);
+    const known = this.committedFloors.get(id);
+    if (known) return known;
+    const floor = (async () => {
+      await this.transactionalProducer(topic, partition);
+      const admin = await this.offsetsAdmin();
+      const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
+      const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
+      return committed !== undefined && Number(committed) >= 0 ? BigInt(committed) : undefined;
+    })();
+    this.committedFloors.set(id, floor);
+    floor.catch(() => {
+      if (this.committedFloors.get(id) === floor) this.committedFloors.delete(id);
+    });
+    return floor;
   }
 
   private offsetsAdmin(): Promise<Admin> {
