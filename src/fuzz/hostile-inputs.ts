@@ -1,4 +1,4 @@
-import { generateEvents } from "../bench/event-generator.js";
+import { generateEvents, seededRandom } from "../bench/event-generator.js";
 
 /**
  * Hostile raw inputs for the fuzz run, each a pure function of (seed, index): random bytes,
@@ -308,15 +308,8 @@ function wrongTypes(random: Random, seed: number, index: number): Buffer {
 
 /** The index-th hostile input of a seed, and its kind. */
 export function hostileInput(seed: number, index: number): { kind: HostileKind; bytes: Buffer } {
-  // mulberry32 seeded per input: any input is reproducible alone, from its seed and index.
-  let state = (seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
-  const random: Random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Seeded per input: any input is reproducible alone, from its seed and index.
+  const random: Random = seededRandom((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const kind = pick(random, HOSTILE_KINDS);
   switch (kind) {
     case "random_bytes":

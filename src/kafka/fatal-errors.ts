@@ -5,20 +5,14 @@
  */
 export const CONFIGURATION_EXIT_CODE = 78;
 
-/** Node's TLS verification failures (error.code), which kafkajs keeps on its connection error. */
-const TLS_CODES = new Set([
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO",
-]);
+/**
+ * Node's TLS verification failures (error.code, which kafkajs keeps on its connection error):
+ * SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED,
+ * ERR_TLS_CERT_ALTNAME_INVALID and their kin. The TLS pre-flight check uses the same test.
+ */
+export function isCertificateRejection(code: string): boolean {
+  return /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO/.test(code);
+}
 
 /** kafkajs's authentication and authorization failures (error.name or protocol error type). */
 const KAFKA_REFUSALS = new Set([
@@ -39,7 +33,8 @@ export function configurationFault(error: unknown): string | undefined {
     const { name, code, type, status } = cause as Error & { code?: unknown; type?: unknown; status?: unknown };
     if (KAFKA_REFUSALS.has(name) || (typeof type === "string" && KAFKA_REFUSALS.has(type)))
       return "Kafka refused the credentials or the access (check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and the ACLs)";
-    if (typeof code === "string" && TLS_CODES.has(code))
+    // EPROTO: TLS spoken to a port that does not (a plaintext listener).
+    if (typeof code === "string" && (isCertificateRejection(code) || code === "EPROTO"))
       return `the broker's TLS certificate is not trusted (${code}; check KAFKA_TLS_CA_FILE)`;
     if (name === "RegistryError" && (status === 401 || status === 403))
       return `the schema registry refused the credentials (HTTP ${status}; check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD)`;

@@ -1,4 +1,5 @@
 import { type ConnectionOptions, connect } from "node:tls";
+import { isCertificateRejection } from "./fatal-errors.js";
 
 /**
  * kafkajs takes a TLS verification failure (an untrusted or mismatched broker certificate) for a
@@ -26,7 +27,7 @@ export async function checkBrokerCertificate(
     });
     socket.on("error", (error: Error & { code?: string }) => {
       socket.destroy();
-      if (error.code && /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO/.test(error.code))
+      if (error.code && isCertificateRejection(error.code))
         reject(Object.assign(new Error(`TLS to ${broker}: ${error.message}`), { code: error.code }));
       else resolve();
     });
