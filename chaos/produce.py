@@ -1,11 +1,14 @@
 """The chaos campaign's load: an independent librdkafka producer (confluent-kafka), not cdp-router.
 
 Reads `{"k": key, "v": base64 value}` lines from a file and writes them to a topic at a steady rate with
-acks=all and idempotence, retrying through broker failures. Prints one JSON line at the end:
-{"sent": N, "failed": N}. A record that librdkafka finally reports as failed is counted, never hidden.
+acks=all and idempotence, retrying through broker failures. SIGTERM stops it after the record in
+hand: it then flushes what it produced. Prints one JSON line at the end: {"produced": N, "sent": N,
+"failed": N}, where the produced records are the file's first N lines. A record that librdkafka
+finally reports as failed is counted, never hidden.
 """
 import base64
 import json
+import signal
 import sys
 import time
 
@@ -24,7 +27,9 @@ def main() -> int:
         "topic.metadata.refresh.interval.ms": 5000,
         "log_level": 3,
     })
-    state = {"sent": 0, "failed": 0}
+    state = {"produced": 0, "sent": 0, "failed": 0}
+    stop = {"requested": False}
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.update(requested=True))
 
     def delivered(error, _message):
         state["failed" if error else "sent"] += 1
@@ -32,11 +37,14 @@ def main() -> int:
     started = time.monotonic()
     with open(path, encoding="utf-8") as lines:
         for index, line in enumerate(lines):
+            if stop["requested"]:
+                break
             entry = json.loads(line)
             value = base64.b64decode(entry["v"])
             while True:
                 try:
                     producer.produce(topic, value=value, key=entry["k"].encode(), on_delivery=delivered)
+                    state["produced"] += 1
                     break
                 except BufferError:
                     producer.poll(0.1)

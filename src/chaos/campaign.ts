@@ -15,7 +15,7 @@ import { resolveEndpoints } from "../stack/endpoints.js";
 import { stackUp } from "../stack/stack.js";
 import { WorkerPool } from "./actors.js";
 import { compareOutputs, type ExpectedRecord, type ReadRecord } from "./compare.js";
-import { FAULT_KINDS, type FaultContext, type FaultKind, runFault } from "./faults.js";
+import { FAULT_KINDS, type FaultContext, type FaultKind, laneOf, runFault } from "./faults.js";
 import { CHAOS_SCRIPTS, ensureChaosPython, PROJECT_ROOT } from "./python.js";
 import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery.js";
 
@@ -28,8 +28,14 @@ import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery
 const say = (line: string) => console.log(`chaos: ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Seconds of load per fault: a fault with its restart or stall takes about 20 s on this machine. */
-const LOAD_SECONDS_PER_FAULT = 25;
+/**
+ * Seconds of load generated per fault, an upper bound: the producer is stopped once the last fault
+ * has ended. A fault with its restart or stall takes up to about 20 s on this machine, one at a
+ * time; overlapping faults come every 5 to 8 s.
+ */
+const LOAD_SECONDS_PER_FAULT = { sequential: 25, overlap: 10 } as const;
+/** Load that follows the last fault's end, so that the last fault is met by records in flight. */
+const TAIL_MS = 10_000;
 const INPUT_PARTITIONS = 6;
 const MAX_INPUT_PARTITIONS = 24;
 const CATCH_UP_LIMIT_MS = 300_000;
@@ -58,6 +64,8 @@ interface Options {
   rate: number;
   workers: number;
   only: FaultKind[];
+  overlap: boolean;
+  sessionTimeout: number;
   recheck?: string;
 }
 
@@ -78,6 +86,13 @@ function parseOptions(): Options {
     .option("--only <kinds>", `fault kinds to draw from (comma-separated: ${FAULT_KINDS.join(",")})`, faultKinds, [
       ...FAULT_KINDS,
     ])
+    .option("--overlap", "run stalls and broker faults beside the other faults (one per lane at a time)", false)
+    .option(
+      "--session-timeout <ms>",
+      "the workers' CDP_SESSION_TIMEOUT_MS; a worker stall lasts 5 s longer",
+      wholeNumber(6_000, 300_000),
+      10_000,
+    )
     .option(
       "--recheck <run>",
       "inject nothing: check an earlier run's outputs again (its folder name under .cache/chaos)",
@@ -164,14 +179,22 @@ function startLoad(python: string, brokers: string, topic: string, file: string,
     output += chunk.toString();
   });
   const state = { producing: true };
-  const done = new Promise<{ sent: number; failed: number; code: number | null }>((resolve) =>
+  const done = new Promise<{ produced: number; sent: number; failed: number; code: number | null }>((resolve) =>
     producer.on("exit", (code) => {
       state.producing = false;
-      const line = JSON.parse(output.trim() || '{"sent":0,"failed":-1}') as { sent: number; failed: number };
+      const line = JSON.parse(output.trim() || '{"produced":0,"sent":0,"failed":-1}') as {
+        produced: number;
+        sent: number;
+        failed: number;
+      };
       resolve({ ...line, code });
     }),
   );
-  return { state, done };
+  /** Stops producing after the record in hand; what was produced is still flushed and counted. */
+  const stop = () => {
+    if (state.producing) producer.kill("SIGTERM");
+  };
+  return { state, done, stop };
 }
 
 /** Polls the group's committed offsets each second for the recovery clock, until stopped. */
@@ -210,9 +233,12 @@ async function waitCaughtUp(admin: Admin, groupId: string, topic: string, clock:
  */
 async function recheck(runId: string): Promise<number> {
   const dir = join(PROJECT_ROOT, ".cache", "chaos", runId);
+  // The producer may have stopped before the end of the file: only its first `produced` lines count.
+  const produced = JSON.parse(readFileSync(join(dir, "produced.json"), "utf8")) as { produced: number };
   const inputs = readFileSync(join(dir, "input.ndjson"), "utf8")
     .split("\n")
     .filter((line) => line !== "")
+    .slice(0, produced.produced)
     .map((line) => ({ bytes: Buffer.from((JSON.parse(line) as { v: string }).v, "base64") }));
   const inputTopic = `chaos.${runId}.raw`;
   const expected = expectedOutputs(inputs, inputTopic);
@@ -244,7 +270,8 @@ async function main(): Promise<number> {
   if (options.recheck) return recheck(options.recheck);
   const { mode, faults, seed, rate } = options;
   say(
-    `seed ${seed}, ${mode}, ${faults} faults from ${options.only.join(",")}, ${rate} events/s, ${options.workers} workers`,
+    `seed ${seed}, ${mode}, ${faults} faults from ${options.only.join(",")}${options.overlap ? " (overlapping)" : ""}, ` +
+      `${rate} events/s, ${options.workers} workers, session timeout ${options.sessionTimeout / 1000} s`,
   );
   const random = seededRandom(seed);
   const python = await ensureChaosPython(say);
@@ -269,14 +296,13 @@ async function main(): Promise<number> {
     starts.push(...ends.map((p) => ({ topic, partition: p.partition, offset: p.high })));
   }
 
-  const count = rate * Math.max(30, faults * LOAD_SECONDS_PER_FAULT);
+  const count = rate * Math.max(30, faults * LOAD_SECONDS_PER_FAULT[options.overlap ? "overlap" : "sequential"]);
   const events = generateEvents(count, seed);
   const inputFile = join(dir, "input.ndjson");
   writeFileSync(
     inputFile,
     events.map((e) => JSON.stringify({ k: objectKeyOf(e.bytes), v: e.bytes.toString("base64") })).join("\n"),
   );
-  const expected = expectedOutputs(events, inputTopic);
 
   const pool = new WorkerPool(
     {
@@ -288,6 +314,7 @@ async function main(): Promise<number> {
       CDP_DELIVERY: mode,
       CDP_HTTP_PORT: "0",
       CDP_LOG_LEVEL: "info",
+      CDP_SESSION_TIMEOUT_MS: String(options.sessionTimeout),
     },
     dir,
   );
@@ -310,6 +337,8 @@ async function main(): Promise<number> {
     minWorkers: 2,
     maxWorkers: 3,
     endedOnPurpose,
+    stalled: new Set(),
+    workerStallMs: options.sessionTimeout + 5_000,
     raisePartitions: async () => {
       if (partitions >= MAX_INPUT_PARTITIONS) return `input topic already has ${partitions} partitions`;
       const to = partitions + 1 + Math.floor(random() * 2);
@@ -323,21 +352,39 @@ async function main(): Promise<number> {
   const stopWatching = watchRecovery(admin, groupId, inputTopic, clock);
   const tally = new Map<string, number>();
   let done = 0;
-  while (done < faults && load.state.producing) {
-    await sleep(1_000 + random() * 3_000);
-    const kind = options.only[Math.floor(random() * options.only.length)] ?? "kill_worker";
+  const lanes = new Map<string, Promise<void>>();
+  const inject = async (kind: FaultKind) => {
     const what = await runFault(kind, ctx);
     await endOffsets(admin, inputTopic)
       .then((ends) => clock.record(kind, ends))
       .catch(() => undefined);
-    tally.set(kind, (tally.get(kind) ?? 0) + 1);
     done++;
     say(`fault ${done}/${faults} at ${((Date.now() - started) / 1000).toFixed(0)} s: ${what}`);
+  };
+  let injected = 0;
+  while (injected < faults && load.state.producing) {
+    await sleep(1_000 + random() * 3_000);
+    const kind = options.only[Math.floor(random() * options.only.length)] ?? "kill_worker";
+    tally.set(kind, (tally.get(kind) ?? 0) + 1);
+    injected++;
+    const lane = options.overlap ? laneOf(kind) : undefined;
+    if (lane === undefined) {
+      await inject(kind);
+      continue;
+    }
+    await lanes.get(lane);
+    lanes.set(lane, inject(kind));
   }
+  await Promise.all(lanes.values());
+  await sleep(TAIL_MS);
+  load.stop();
   const sent = await load.done;
   say(
-    `producer: sent ${sent.sent}, failed ${sent.failed} (exit ${sent.code}) after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `producer: produced ${sent.produced} of ${count}, sent ${sent.sent}, failed ${sent.failed} (exit ${sent.code}) ` +
+      `after ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
+  writeFileSync(join(dir, "produced.json"), JSON.stringify({ produced: sent.produced }));
+  const expected = expectedOutputs(events.slice(0, sent.produced), inputTopic);
 
   const catchUpSeconds = await waitCaughtUp(admin, groupId, inputTopic, clock);
   await stopWatching();
@@ -352,11 +399,11 @@ async function main(): Promise<number> {
     (mode === "exactly-once" && result.duplicated > 0) ||
     result.outOfOrder > 0 ||
     sent.failed !== 0 ||
-    sent.sent !== count ||
+    sent.sent !== sent.produced ||
     catchUpSeconds === undefined ||
     pool.unexpectedExits.length > 0;
   console.log(
-    `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${count} produced=${sent.sent} produce_failed=${sent.failed} ` +
+    `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${sent.produced} produced=${sent.sent} produce_failed=${sent.failed} ` +
       `faults=${done} (${faultsLine}) expected_records=${result.expected} read=${result.read} missing=${result.missing} ` +
       `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${catchUpSeconds !== undefined} ` +
       `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} logs=${dir}`,

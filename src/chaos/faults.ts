@@ -14,6 +14,17 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * With overlapping faults, the slow ones run beside the others, one at a time per lane: the stack
+ * lane keeps at most one broker (or the registry) down or stalled, as a cluster of three with
+ * min.insync.replicas 2 survives; the stall lane keeps at most one worker stopped.
+ */
+export function laneOf(kind: FaultKind): "stack" | "stall" | undefined {
+  if (kind === "kill_broker" || kind === "stall_broker" || kind === "kill_registry") return "stack";
+  if (kind === "stall_worker") return "stall";
+  return undefined;
+}
+
 export interface FaultContext {
   readonly pool: WorkerPool;
   readonly env: NodeJS.ProcessEnv;
@@ -25,12 +36,14 @@ export interface FaultContext {
   readonly maxWorkers: number;
   /** Names of workers a fault ended on purpose. */
   readonly endedOnPurpose: Set<string>;
+  /** Names of workers stopped by a stall fault right now: other worker faults leave them be. */
+  readonly stalled: Set<string>;
+  /** Past the group's session timeout, so that a stalled worker's partitions move on. */
+  readonly workerStallMs: number;
   /** Adds partitions to the input topic while it is written and read; says what it did. */
   readonly raisePartitions: () => Promise<string>;
 }
 
-/** Past the consumer group's 30 s session timeout: the stalled worker's partitions move on. */
-const WORKER_STALL_MS = 35_000;
 /** Past KRaft's 9 s broker session timeout: the stalled broker is fenced and comes back a zombie leader. */
 const BROKER_STALL_MS = 15_000;
 const BROKER_DOWN_MS = 10_000;
@@ -47,13 +60,18 @@ function pickBroker(ctx: FaultContext) {
   return { node, pid: node && brokerPid(node) };
 }
 
+/** Running workers that no stall fault has stopped. */
+function running(ctx: FaultContext) {
+  return ctx.pool.alive().filter((worker) => !ctx.stalled.has(worker.name));
+}
+
 /** Performs one fault and what follows it (a restart, a resume), and says what it did. */
 export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<string> {
   const { pool, random } = ctx;
   switch (kind) {
     case "kill_worker":
     case "term_worker": {
-      const worker = pick(pool.alive(), random);
+      const worker = pick(running(ctx), random);
       if (!worker) return "no worker to stop";
       ctx.endedOnPurpose.add(worker.name);
       worker.child.kill(kind === "kill_worker" ? "SIGKILL" : "SIGTERM");
@@ -63,12 +81,14 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       return `${kind === "kill_worker" ? "SIGKILL" : "SIGTERM"} ${worker.name}, started ${replacement.name}`;
     }
     case "stall_worker": {
-      const worker = pick(pool.alive(), random);
+      const worker = pick(running(ctx), random);
       if (!worker) return "no worker to stall";
+      ctx.stalled.add(worker.name);
       worker.child.kill("SIGSTOP");
-      await sleep(WORKER_STALL_MS);
+      await sleep(ctx.workerStallMs);
       worker.child.kill("SIGCONT");
-      return `SIGSTOP ${worker.name} for ${WORKER_STALL_MS / 1000} s, then SIGCONT`;
+      ctx.stalled.delete(worker.name);
+      return `SIGSTOP ${worker.name} for ${ctx.workerStallMs / 1000} s, then SIGCONT`;
     }
     case "kill_broker": {
       const { node, pid } = pickBroker(ctx);
@@ -99,9 +119,8 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       return `added ${worker.name}`;
     }
     case "remove_worker": {
-      const alive = pool.alive();
-      if (alive.length <= ctx.minWorkers) return runFault("add_worker", ctx);
-      const worker = pick(alive, random);
+      if (pool.alive().length <= ctx.minWorkers) return runFault("add_worker", ctx);
+      const worker = pick(running(ctx), random);
       if (!worker) return "no worker to remove";
       ctx.endedOnPurpose.add(worker.name);
       worker.child.kill("SIGTERM");

@@ -28,6 +28,8 @@ export interface WorkerConfig {
   readonly workerId: string;
   readonly httpPort: number;
   readonly shutdownGraceMs: number;
+  /** How long the group waits for a silent member before moving its partitions to the others. */
+  readonly sessionTimeoutMs: number;
   /** In-process restarts after survivable consumer crashes, per 10 minutes, before exiting 1. */
   readonly maxRestarts: number;
   /** Partitions and replication factor for topics the worker creates (-1: the broker's default). */
@@ -71,6 +73,7 @@ export const WORKER_VARIABLES = [
   "CDP_WORKER_ID",
   "CDP_HTTP_PORT",
   "CDP_SHUTDOWN_GRACE_MS",
+  "CDP_SESSION_TIMEOUT_MS",
   "CDP_MAX_RESTARTS",
   "CDP_TOPIC_PARTITIONS",
   "CDP_TOPIC_REPLICATION",
@@ -246,6 +249,15 @@ export function loadWorkerConfig(
     workerId: vars.CDP_WORKER_ID ?? `${hostname()}-${process.pid}`,
     httpPort: integer("CDP_HTTP_PORT", vars.CDP_HTTP_PORT, 9464, 0, 65535, problems),
     shutdownGraceMs: integer("CDP_SHUTDOWN_GRACE_MS", vars.CDP_SHUTDOWN_GRACE_MS, 25_000, 0, 600_000, problems),
+    // The broker's group.min.session.timeout.ms (6 s) and group.max.session.timeout.ms (30 min) bound it.
+    sessionTimeoutMs: integer(
+      "CDP_SESSION_TIMEOUT_MS",
+      vars.CDP_SESSION_TIMEOUT_MS,
+      30_000,
+      6_000,
+      1_800_000,
+      problems,
+    ),
     maxRestarts: integer("CDP_MAX_RESTARTS", vars.CDP_MAX_RESTARTS, 10, 0, 1_000, problems),
     topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars.CDP_TOPIC_PARTITIONS, 3, 1, 10_000, problems),
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),

@@ -34,12 +34,19 @@ describe("worker configuration: defaults", () => {
       delivery: "at-least-once",
       httpPort: 9464,
       shutdownGraceMs: 25000,
+      sessionTimeoutMs: 30000,
       chunkSize: 500,
       chunkBytes: 262144,
       transformThread: true,
       partitionsConcurrently: 4,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("takes a session timeout within the broker's default bounds (6 s to 30 min)", () => {
+    expect(loadWorkerConfig({ ...BASE, CDP_SESSION_TIMEOUT_MS: "10000" }).sessionTimeoutMs).toBe(10000);
+    expect(problems({ ...BASE, CDP_SESSION_TIMEOUT_MS: "5000" })).toContain("CDP_SESSION_TIMEOUT_MS");
+    expect(problems({ ...BASE, CDP_SESSION_TIMEOUT_MS: "1800001" })).toContain("CDP_SESSION_TIMEOUT_MS");
   });
 
   it("takes the local stack's addresses as defaults when none are set", () => {
