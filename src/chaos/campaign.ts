@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -157,6 +157,24 @@ async function readOutputs(
   return records;
 }
 
+/**
+ * The producer's input, one `{"k": key, "v": base64}` line per event, written in pieces: a long
+ * run's file is more text than one JavaScript string can hold.
+ */
+function writeInputs(file: string, events: ReadonlyArray<Pick<GeneratedEvent, "bytes">>): void {
+  const fd = openSync(file, "w");
+  try {
+    for (let from = 0; from < events.length; from += 10_000) {
+      const lines = events
+        .slice(from, from + 10_000)
+        .map((e) => `${JSON.stringify({ k: objectKeyOf(e.bytes), v: e.bytes.toString("base64") })}\n`);
+      writeSync(fd, lines.join(""));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Admin calls right after topic creation or a fault can fail while metadata settles: retry for a minute. */
 async function retried<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -235,11 +253,11 @@ async function recheck(runId: string): Promise<number> {
   const dir = join(PROJECT_ROOT, ".cache", "chaos", runId);
   // The producer may have stopped before the end of the file: only its first `produced` lines count.
   const produced = JSON.parse(readFileSync(join(dir, "produced.json"), "utf8")) as { produced: number };
-  const inputs = readFileSync(join(dir, "input.ndjson"), "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .slice(0, produced.produced)
-    .map((line) => ({ bytes: Buffer.from((JSON.parse(line) as { v: string }).v, "base64") }));
+  const inputs: Array<{ bytes: Buffer }> = [];
+  for await (const line of createInterface({ input: createReadStream(join(dir, "input.ndjson")) })) {
+    if (inputs.length >= produced.produced) break;
+    if (line !== "") inputs.push({ bytes: Buffer.from((JSON.parse(line) as { v: string }).v, "base64") });
+  }
   const inputTopic = `chaos.${runId}.raw`;
   const expected = expectedOutputs(inputs, inputTopic);
   const python = await ensureChaosPython(say);
@@ -299,10 +317,7 @@ async function main(): Promise<number> {
   const count = rate * Math.max(30, faults * LOAD_SECONDS_PER_FAULT[options.overlap ? "overlap" : "sequential"]);
   const events = generateEvents(count, seed);
   const inputFile = join(dir, "input.ndjson");
-  writeFileSync(
-    inputFile,
-    events.map((e) => JSON.stringify({ k: objectKeyOf(e.bytes), v: e.bytes.toString("base64") })).join("\n"),
-  );
+  writeInputs(inputFile, events);
 
   const pool = new WorkerPool(
     {
