@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from "kafkajs";
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+  ProducerConfig,
+} from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
@@ -7,6 +16,7 @@ import type { WorkerConfig } from "../ops/worker-config.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
 import { checkKafkaTls } from "./client.js";
+import { aboveFloor, CommittedFloors } from "./committed-floors.js";
 import { RecordEncoder } from "./encoder.js";
 import { configurationFault } from "./fatal-errors.js";
 import type { ChunkSummary } from "./outputs.js";
@@ -83,8 +93,16 @@ export class Worker {
   private readonly backoff: PartitionBackoff;
   /** exactly-once: reads the group's committed offsets (committedFloor). */
   private admin: Promise<Admin> | undefined;
-  /** exactly-once: per transactional id, the settled committed offset of its partition. */
-  private readonly committedFloors = new Map<string, Promise<bigint | undefined>>();
+  /** exactly-once: each partition's settled committed offset (see CommittedFloors). */
+  private readonly committedFloors = new CommittedFloors({
+    settle: (topic, partition) => this.transactionalProducer(topic, partition),
+    fetch: async (topic, partition) => {
+      const admin = await this.offsetsAdmin();
+      const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
+      const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
+      return committed !== undefined && Number(committed) >= 0 ? BigInt(committed) : undefined;
+    },
+  });
 
   constructor(
     private readonly kafka: Kafka,
@@ -177,7 +195,6 @@ export class Worker {
       this.metrics.rebalances.inc();
       this.state.ready = true;
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
-      // A new generation: predecessors may have committed since the floors were read.
       this.committedFloors.clear();
       void this.prepareProducers(payload.memberAssignment);
     });
@@ -224,22 +241,24 @@ export class Worker {
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
-    let messages = batch.messages;
+    let messages: readonly KafkaMessage[] = batch.messages;
     if (this.config.delivery === "exactly-once") {
       let floor: bigint | undefined;
       try {
-        floor = await this.committedFloor(topic, partition);
+        floor = await this.committedFloors.floor(topic, partition);
       } catch (error) {
         this.failedSend(topic, partition, pause, error as Error);
         timer();
         return;
       }
-      if (floor !== undefined && messages.some((m) => BigInt(m.offset) < floor)) {
+      const above = aboveFloor(messages, floor);
+      if (above.skippedThrough !== undefined) {
         // Committed by a predecessor's transaction after kafkajs read the group's offsets.
-        messages = messages.filter((m) => BigInt(m.offset) >= floor);
-        resolveOffset(String(floor - 1n));
+        messages = above.messages;
+        resolveOffset(above.skippedThrough);
+        this.metrics.skippedCommitted.inc({ topic }, batch.messages.length - messages.length);
         this.logger.info(
-          { topic, partition, committed: String(floor) },
+          { topic, partition, committed: String(floor), skipped: batch.messages.length - messages.length },
           "skipped records a predecessor already committed",
         );
       }
@@ -313,37 +332,10 @@ export class Worker {
       // (a fenced epoch, a transaction the broker still holds open) is cleared before the retry.
       await this.dropTransactionalProducer(topic, partition);
       // Whether that transaction committed (a commit whose answer was lost) is read again before
-      // this partition's next batch: see committedFloor.
-      this.committedFloors.delete(this.transactionalId(topic, partition));
+      // this partition's next batch.
+      this.committedFloors.forget(topic, partition);
       throw error;
     }
-  }
-
-  /**
-   * exactly-once: the partition's committed offset, read once its transactional producer is
-   * made. Making it (InitProducerId) waits until the coordinator has finished any transaction of
-   * a predecessor (a member that lost the partition, a zombie, this worker before a failure),
-   * committing or aborting it; only then is the committed offset settled. kafkajs reads committed
-   * offsets at assignment without KIP-447's require_stable, so it can start from an offset whose
-   * successor's transaction was about to commit, and write those records a second time; records
-   * below this floor are skipped instead. Read again after every assignment and failed transaction.
-   */
-  private committedFloor(topic: string, partition: number): Promise<bigint | undefined> {
-    const id = this.transactionalId(topic, partition);
-    const known = this.committedFloors.get(id);
-    if (known) return known;
-    const floor = (async () => {
-      await this.transactionalProducer(topic, partition);
-      const admin = await this.offsetsAdmin();
-      const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
-      const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
-      return committed !== undefined && Number(committed) >= 0 ? BigInt(committed) : undefined;
-    })();
-    this.committedFloors.set(id, floor);
-    floor.catch(() => {
-      if (this.committedFloors.get(id) === floor) this.committedFloors.delete(id);
-    });
-    return floor;
   }
 
   private offsetsAdmin(): Promise<Admin> {

@@ -60,6 +60,12 @@ export class WorkerMetrics {
     help: "Consumer group joins (each rebalance ends in one)",
     registers: [this.registry],
   });
+  readonly skippedCommitted = new Counter({
+    name: "cdp_router_skipped_committed_records_total",
+    help: "exactly-once: input records skipped because a predecessor's transaction had already committed them",
+    labelNames: ["topic"],
+    registers: [this.registry],
+  });
   readonly retries = new Counter({
     name: "cdp_router_transient_retries_total",
     help: "Chunks whose outputs could not be written (after kafkajs's own retries), to be fetched and tried again",
