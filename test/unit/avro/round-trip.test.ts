@@ -59,7 +59,7 @@ describe("Avro round trip: every destination record", () => {
     }
   });
 
-  it("for 3,000 generated realistic events, covering every topic", () => {
+  it("for 3,000 generated realistic events, covering every topic", { timeout: HEAVY_TEST_MS }, () => {
     const shared = pipeline();
     const topics = new Set<string>();
     for (const event of generateEvents(3000, 7)) {
@@ -69,16 +69,16 @@ describe("Avro round trip: every destination record", () => {
       }
     }
     expect([...topics].sort()).toEqual([...schemas.keys()].filter((t) => t !== "cdp.dlq").sort());
-  }, HEAVY_TEST_MS);
+  });
 
-  it("for hostile and random events", () => {
+  it("for hostile and random events", { timeout: HEAVY_TEST_MS }, () => {
     fc.assert(
       fc.property(eventText, (text) => {
         for (const record of run(text).routed) assertRoundTrip(record);
       }),
       { numRuns: 1500 },
     );
-  }, HEAVY_TEST_MS);
+  });
 });
 
 describe("Avro round trip: free-form attributes survive exactly", () => {
