@@ -1,4 +1,4 @@
-import type { RegistryAdmin } from "../kafka/schema-registry.js";
+import type { RegistryAdmin } from "./schema-registry.js";
 import { avroType, type TopicSchema } from "./schemas.js";
 
 export const COMPATIBILITY = "BACKWARD";

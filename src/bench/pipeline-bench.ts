@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { DESTINATION_IDS } from "../destinations/index.js";
+import { DESTINATION_IDS, DESTINATIONS } from "../destinations/index.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { OutcomeSummary } from "../pipeline/summary.js";
@@ -19,7 +19,7 @@ function megabytes(bytes: number): string {
 
 function runOnce(events: readonly GeneratedEvent[]): { seconds: number; summary: OutcomeSummary } {
   // A fresh pipeline per round: its dedupe window starts empty, as a worker's does.
-  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATIONS), DESTINATIONS);
   const summary = new OutcomeSummary();
   const provenance = { topic: "cdp.raw.group", partition: 0, offset: "0" };
   const started = performance.now();
@@ -64,7 +64,7 @@ for (let round = 0; round < rounds; round++) {
 
 // What one pipeline keeps after a full round (its dedupe window of 100,000 ids, the key cache),
 // measured on a pipeline that is still alive.
-const kept = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+const kept = createPipeline(parsePipelineConfig({}, DESTINATIONS), DESTINATIONS);
 const provenance = { topic: "cdp.raw.group", partition: 0, offset: "0" };
 for (const event of events) kept.process({ bytes: event.bytes, timestamp: 0, provenance });
 collectGarbage();

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
-import { DESTINATION_IDS } from "../destinations/index.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
@@ -96,7 +96,10 @@ async function measure(
 // How many records the worker writes per raw event (destination records and dead letters), from
 // the same deterministic events through the same pipeline: the pass-through writes exactly one.
 function outputsPerEvent(enabled?: string[]): number {
-  const reference = createPipeline(parsePipelineConfig(enabled ? { destinations: { enabled } } : {}, DESTINATION_IDS));
+  const reference = createPipeline(
+    parsePipelineConfig(enabled ? { destinations: { enabled } } : {}, DESTINATIONS),
+    DESTINATIONS,
+  );
   let outputs = 0;
   const events = generateEvents(count, 99);
   for (const event of events) {

@@ -5,9 +5,9 @@ import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { type GeneratedEvent, generateEvents, seededRandom } from "../bench/event-generator.js";
-import { DESTINATION_IDS } from "../destinations/index.js";
+import { DEAD_LETTER_TOPIC } from "../core/topics.js";
+import { DESTINATION_TOPICS, DESTINATIONS } from "../destinations/index.js";
 import { ensureTopics } from "../kafka/topic-admin.js";
-import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../kafka/topics.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
@@ -114,7 +114,7 @@ function objectKeyOf(bytes: Buffer): string {
 
 /** What the offline pipeline makes of every input, in input order (one dedupe window, as one worker has). */
 function expectedOutputs(events: ReadonlyArray<Pick<GeneratedEvent, "bytes">>, inputTopic: string): ExpectedRecord[] {
-  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+  const pipeline = createPipeline(parsePipelineConfig({}, DESTINATIONS), DESTINATIONS);
   const expected: ExpectedRecord[] = [];
   events.forEach((event, offset) => {
     const result = pipeline.process({

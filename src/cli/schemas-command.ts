@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { checkSchemas, registerSchemas } from "../avro/schema-management.js";
+import { RegistryAdmin } from "../avro/schema-registry.js";
 import { loadTopicSchemas, SCHEMAS_DIR } from "../avro/schemas.js";
-import { RegistryAdmin } from "../kafka/schema-registry.js";
 import { resolveEndpoints } from "../stack/endpoints.js";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

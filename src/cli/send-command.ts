@@ -1,8 +1,7 @@
 import { createReadStream } from "node:fs";
 import { Command } from "commander";
 import { isJsonObject } from "../events/json.js";
-import { checkKafkaTls, kafkaClient } from "../kafka/client.js";
-import { PRODUCER_DEFAULTS } from "../kafka/worker.js";
+import { checkKafkaTls, kafkaClient, PRODUCER_DEFAULTS } from "../kafka/client.js";
 import { createLogger } from "../ops/logger.js";
 import { loadWorkerConfig } from "../ops/worker-config.js";
 import { resolveEndpoints } from "../stack/endpoints.js";

@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { DESTINATION_IDS } from "../destinations/index.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import { parseDate } from "../events/dates.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
@@ -48,8 +48,8 @@ export function transformCommand(): Command {
     )
     .option("--topic <name>", "the input topic to name in each record's provenance", "cdp.raw.group")
     .action(async (file: string, options: TransformOptions) => {
-      const config = parsePipelineConfig(loadConfig(options.config), DESTINATION_IDS);
-      const pipeline = createPipeline(config);
+      const config = parsePipelineConfig(loadConfig(options.config), DESTINATIONS);
+      const pipeline = createPipeline(config, DESTINATIONS);
       const summary = new OutcomeSummary();
       const timestamp = options.recordTime ?? Date.now();
       const input = file === "-" ? process.stdin : createReadStream(file);

@@ -1,5 +1,5 @@
+import type { RecordResult } from "../core/outcome.js";
 import type { JsonObject } from "../events/json.js";
-import type { RecordResult } from "../pipeline/outcome.js";
 
 /** The NDJSON lines `cdp-router transform` prints for one input line: one per outcome. */
 export function outcomeLines(line: number, result: RecordResult): JsonObject[] {

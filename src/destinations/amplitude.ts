@@ -1,6 +1,6 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
 import { emptyObject, type JsonObject } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
 
 export const AMPLITUDE_TOPIC = "cdp.dest.amplitude";

@@ -1,8 +1,8 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
 import { toUnixSeconds } from "../events/dates.js";
 import { isEmailLike } from "../events/ids.js";
 import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { Envelope, GroupUpsert, NormalisedEvent } from "../events/types.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { objectKey, recordEnvelope } from "./envelope.js";
 
 export const CUSTOMERIO_TOPIC = "cdp.dest.customerio";

@@ -1,7 +1,7 @@
+import type { DestinationOutput } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
 import type { JsonObject } from "../events/json.js";
 import type { NormalisedEvent } from "../events/types.js";
-import type { Warning } from "../pipeline/outcome.js";
-import type { DestinationOutput } from "./destination.js";
 
 /** Fields every destination record carries: message id, times (epoch ms) and provenance. */
 export function recordEnvelope(event: NormalisedEvent): JsonObject {

@@ -1,14 +1,30 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
+import { checkKeys } from "../core/settings.js";
 import { isEmailLike } from "../events/ids.js";
 import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
-import type { PipelineConfig } from "../pipeline/config.js";
-import type { Warning } from "../pipeline/outcome.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
 import { hubspotPropertyName } from "./hubspot-names.js";
 import { domainOf, textField, textOf, type WholeNumberField, wholeNumberOf } from "./values.js";
 
 export const HUBSPOT_TOPIC = "cdp.dest.hubspot";
+
+export interface HubspotSettings {
+  /** The unique company property that upserts are keyed by. */
+  readonly idProperty: string;
+}
+
+function parseSettings(input: Readonly<Record<string, unknown>>, path: string, problems: string[]): HubspotSettings {
+  checkKeys(`${path}.`, input, ["idProperty"], problems);
+  if (input.idProperty === undefined) return { idProperty: "cdp_group_id" };
+  // HubSpot's internal property names: lower case letters, digits and underscores.
+  if (typeof input.idProperty !== "string" || !/^[a-z][a-z0-9_]{0,99}$/.test(input.idProperty)) {
+    problems.push(`${path}.idProperty must be a HubSpot property name (lower case letters, digits, _)`);
+    return { idProperty: "cdp_group_id" };
+  }
+  return { idProperty: input.idProperty };
+}
 
 const EMPLOYEES: WholeNumberField = { field: "HubSpot numberofemployees", rounding: "round", nonNegative: true };
 
@@ -55,7 +71,7 @@ const FIXED_SOURCES: Readonly<Record<string, string>> = {
   industry: "industry",
 };
 
-function properties(event: GroupUpsert, config: PipelineConfig, warnings: Warning[]): JsonObject {
+function properties(event: GroupUpsert, settings: HubspotSettings, warnings: Warning[]): JsonObject {
   const { traits } = event;
   const address = isJsonObject(traits.address) ? traits.address : {};
   const result = emptyObject();
@@ -70,7 +86,7 @@ function properties(event: GroupUpsert, config: PipelineConfig, warnings: Warnin
     }
     result[name] = value;
   };
-  set(config.destinations.hubspot.idProperty, event.object.objectId, "groupId");
+  set(settings.idProperty, event.object.objectId, "groupId");
   set("name", textField(traits.name, "HubSpot name", warnings));
   set("description", textField(traits.description, "HubSpot description", warnings));
   set("address", textField(address.street, "HubSpot address", warnings), "address.street");
@@ -105,7 +121,7 @@ function contact(event: NormalisedEvent): JsonObject | null {
 
 function record(
   event: NormalisedEvent,
-  config: PipelineConfig,
+  settings: HubspotSettings,
   operation: string,
   props: JsonObject | null,
   warnings: Warning[] = [],
@@ -115,7 +131,7 @@ function record(
     HUBSPOT_TOPIC,
     {
       operation,
-      id_property: config.destinations.hubspot.idProperty,
+      id_property: settings.idProperty,
       id_value: event.object.objectId,
       properties: props,
       contact: operation === "archive" ? null : contact(event),
@@ -125,19 +141,20 @@ function record(
 }
 
 /** HubSpot companies, upserted by a unique id property (default `cdp_group_id`). */
-export const hubspot: Destination = {
+export const hubspot: Destination<HubspotSettings> = {
   id: "hubspot",
   displayName: "HubSpot",
   segmentNames: ["HubSpot Cloud Mode (Actions)", "HubSpot (Actions)"],
   topics: [HUBSPOT_TOPIC],
-  map(event, config): readonly DestinationOutput[] {
+  parseSettings,
+  map(event, settings): readonly DestinationOutput[] {
     switch (event.kind) {
       case "group_upsert": {
         const warnings: Warning[] = [];
-        return [record(event, config, "upsert", properties(event, config, warnings), warnings)];
+        return [record(event, settings, "upsert", properties(event, settings, warnings), warnings)];
       }
       case "delete_object":
-        return [record(event, config, "archive", null)];
+        return [record(event, settings, "archive", null)];
       case "delete_relationship":
         if (event.envelope.userId === undefined) {
           return [
@@ -147,7 +164,7 @@ export const hubspot: Destination = {
             },
           ];
         }
-        return [record(event, config, "remove_association", null)];
+        return [record(event, settings, "remove_association", null)];
     }
   },
 };

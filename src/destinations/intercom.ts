@@ -1,10 +1,10 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
 import { toUnixSeconds } from "../events/dates.js";
 import { isEmailLike } from "../events/ids.js";
 import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import { foldKey } from "../events/keys.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
-import type { Warning } from "../pipeline/outcome.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
 import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 

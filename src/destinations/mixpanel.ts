@@ -1,15 +1,33 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
+import { checkKeys, section } from "../core/settings.js";
 import { toIso } from "../events/dates.js";
 import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js";
+import { parseObjectTypeId } from "../events/object-type-id.js";
 import type { NormalisedEvent } from "../events/types.js";
-import type { PipelineConfig } from "../pipeline/config.js";
-import type { Warning } from "../pipeline/outcome.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { objectRecord } from "./envelope.js";
 
 export const MIXPANEL_TOPIC = "cdp.dest.mixpanel";
 
-function groupKey(event: NormalisedEvent, config: PipelineConfig): string {
-  return config.destinations.mixpanel.groupKeys[event.object.objectTypeId] ?? event.object.objectTypeName;
+export interface MixpanelSettings {
+  /** objectTypeId to the Mixpanel group key, where it differs from the object type's name. */
+  readonly groupKeys: Readonly<Record<string, string>>;
+}
+
+function parseSettings(input: Readonly<Record<string, unknown>>, path: string, problems: string[]): MixpanelSettings {
+  checkKeys(`${path}.`, input, ["groupKeys"], problems);
+  const groupKeys: Record<string, string> = {};
+  for (const [id, key] of Object.entries(section(`${path}.groupKeys`, input.groupKeys, problems))) {
+    if (parseObjectTypeId(id) !== id) problems.push(`${path}.groupKeys: "${id}" is not an objectTypeId`);
+    else if (typeof key !== "string" || key.trim() === "")
+      problems.push(`${path}.groupKeys.${id} must be a non-empty name`);
+    else groupKeys[id] = key;
+  }
+  return { groupKeys };
+}
+
+function groupKey(event: NormalisedEvent, settings: MixpanelSettings): string {
+  return settings.groupKeys[event.object.objectTypeId] ?? event.object.objectTypeName;
 }
 
 /**
@@ -39,11 +57,11 @@ function groupProperties(event: Extract<NormalisedEvent, { kind: "group_upsert" 
 
 function update(
   event: NormalisedEvent,
-  config: PipelineConfig,
+  settings: MixpanelSettings,
   fields: { profile: "group" | "user"; operation: string; distinct_id: string | null; properties: JsonObject | null },
   warnings: readonly Warning[] = [],
 ): DestinationOutput {
-  const record = { ...fields, group_key: groupKey(event, config), group_id: event.object.objectId };
+  const record = { ...fields, group_key: groupKey(event, settings), group_id: event.object.objectId };
   return objectRecord(event, MIXPANEL_TOPIC, record, warnings);
 }
 
@@ -52,32 +70,35 @@ function update(
  * `$union`s the group into the user's list under the group key: `$set` would replace the user's
  * other groups (RudderStack's mistake).
  */
-export const mixpanel: Destination = {
+export const mixpanel: Destination<MixpanelSettings> = {
   id: "mixpanel",
   displayName: "Mixpanel",
   segmentNames: ["Mixpanel (Actions)", "Actions Mixpanel"],
   topics: [MIXPANEL_TOPIC],
-  map(event, config): readonly DestinationOutput[] {
-    const key = groupKey(event, config);
+  parseSettings,
+  map(event, settings): readonly DestinationOutput[] {
+    const key = groupKey(event, settings);
     const { userId } = event.envelope;
     switch (event.kind) {
       case "group_upsert": {
         const warnings: Warning[] = [];
         const properties = groupProperties(event, warnings);
         const outputs = [
-          update(event, config, { profile: "group", operation: "$set", distinct_id: null, properties }, warnings),
+          update(event, settings, { profile: "group", operation: "$set", distinct_id: null, properties }, warnings),
         ];
         if (userId !== undefined) {
           const union = emptyObject();
           union[key] = [event.object.objectId];
           outputs.push(
-            update(event, config, { profile: "user", operation: "$union", distinct_id: userId, properties: union }),
+            update(event, settings, { profile: "user", operation: "$union", distinct_id: userId, properties: union }),
           );
         }
         return outputs;
       }
       case "delete_object":
-        return [update(event, config, { profile: "group", operation: "$delete", distinct_id: null, properties: null })];
+        return [
+          update(event, settings, { profile: "group", operation: "$delete", distinct_id: null, properties: null }),
+        ];
       case "delete_relationship": {
         if (userId === undefined) {
           return [
@@ -90,7 +111,7 @@ export const mixpanel: Destination = {
         const remove = emptyObject();
         remove[key] = event.object.objectId;
         return [
-          update(event, config, { profile: "user", operation: "$remove", distinct_id: userId, properties: remove }),
+          update(event, settings, { profile: "user", operation: "$remove", distinct_id: userId, properties: remove }),
         ];
       }
     }

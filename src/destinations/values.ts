@@ -1,5 +1,5 @@
+import type { Warning } from "../core/outcome.js";
 import { isExactNumber, type JsonValue, numberOf } from "../events/json.js";
-import type { Warning } from "../pipeline/outcome.js";
 
 /** A scalar as text (numbers written as they were sent, booleans as words); objects, arrays and null give null. */
 export function textOf(value: JsonValue | undefined): string | null {

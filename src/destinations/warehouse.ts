@@ -1,7 +1,7 @@
+import type { Destination, DestinationOutput } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
 import { isJsonObject, type JsonObject } from "../events/json.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
-import type { Warning } from "../pipeline/outcome.js";
-import type { Destination, DestinationOutput } from "./destination.js";
 import { membershipKey, objectKey, recordEnvelope } from "./envelope.js";
 import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 

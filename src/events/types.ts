@@ -1,68 +1,8 @@
 import type { JsonObject, JsonValue } from "./json.js";
 
-// The Data Pipelines (Segment-compatible) payload as the spec's "full payload" documents it.
-// These types describe what senders send; nothing trusts them until validation has run.
+// The event model after validation. What senders send (the spec's "full payload") is untrusted
+// JSON until validation has read it: validate.ts is where its shape is checked, field by field.
 
-export interface CampaignContext {
-  name?: string;
-  source?: string;
-  medium?: string;
-  term?: string;
-  content?: string;
-  /** Additional UTM parameters. */
-  [utm: string]: unknown;
-}
-
-export interface PageContext {
-  name?: string;
-  path?: string;
-  referrer?: string;
-  search?: string;
-  title?: string;
-  url?: string;
-  keywords?: string[];
-  [other: string]: unknown;
-}
-
-export interface EventContext {
-  active?: boolean;
-  ip?: string;
-  locale?: string;
-  userAgent?: string;
-  channel?: "browser" | "server" | "mobile" | string;
-  campaign?: CampaignContext;
-  page?: PageContext;
-  [other: string]: unknown;
-}
-
-interface CommonPayload {
-  messageId?: string;
-  userId?: string | number | null;
-  anonymousId?: string | number | null;
-  /** `{"All": false, "Customer.io": true}`: destination names or ids to booleans (or options). */
-  integrations?: Record<string, boolean | JsonObject>;
-  timestamp?: string | number;
-  sentAt?: string | number;
-  receivedAt?: string | number;
-  context?: EventContext;
-  channel?: string;
-  version?: number;
-}
-
-export interface GroupPayload extends CommonPayload {
-  type: "group";
-  groupId: string | number;
-  traits?: JsonObject;
-  objectTypeId?: string | number;
-}
-
-export interface TrackPayload extends CommonPayload {
-  type: "track";
-  event: string;
-  properties?: JsonObject;
-}
-
-export type SupportedType = "group" | "track";
 /** Types a Data Pipelines source sends that cdp-router does not route: skipped, not errors. */
 export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(["identify", "page", "screen", "alias"]);
 

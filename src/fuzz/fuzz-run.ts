@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
+import { RecordEncoder } from "../avro/encoder.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
-import { DESTINATION_IDS } from "../destinations/index.js";
-import { RecordEncoder } from "../kafka/encoder.js";
+import { RAW_TOPICS } from "../core/topics.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import { chunkOutputs, type TransformTools } from "../kafka/outputs.js";
-import { RAW_TOPICS } from "../kafka/topics.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline, type Pipeline } from "../pipeline/pipeline.js";
 import { type HostileKind, hostileInput } from "./hostile-inputs.js";
@@ -54,7 +54,7 @@ export function runFuzz(options: {
   pipeline?: Pipeline;
   onProgress?: (done: number) => void;
 }): FuzzReport {
-  const pipeline = options.pipeline ?? createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+  const pipeline = options.pipeline ?? createPipeline(parsePipelineConfig({}, DESTINATIONS), DESTINATIONS);
   const tools = workerTools(pipeline);
   const byKind: Record<string, number> = {};
   const deadLetters: Record<string, number> = {};

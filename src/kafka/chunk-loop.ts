@@ -1,4 +1,4 @@
-import type { DeliveryMark } from "../pipeline/dedupe.js";
+import type { DeliveryMark } from "../core/outcome.js";
 
 /** A chunk of input records once transformed: what to send, and what it added to the dedupe window. */
 export interface TransformedChunk {

@@ -1,6 +1,7 @@
 import type { IHeaders, Message } from "kafkajs";
-import type { DeliveryMark } from "../pipeline/dedupe.js";
-import type { ChunkOutputs, ChunkSummary, RawMessage } from "./outputs.js";
+import type { DeliveryMark } from "../core/outcome.js";
+import type { ChunkOutputs, ChunkSummary } from "./outputs.js";
+import type { RawMessage } from "./raw-message.js";
 
 // A chunk crosses to the transform thread and back as one transferred ArrayBuffer of bytes plus
 // small arrays of positions. Posting Buffers as they are would copy each one's whole backing

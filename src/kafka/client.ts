@@ -1,6 +1,7 @@
-import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
+import { Kafka, type KafkaConfig, logLevel, type ProducerConfig, type SASLOptions } from "kafkajs";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
+import { JavaCompatiblePartitioner } from "./partitioner.js";
 import { checkBrokerCertificate } from "./tls-preflight.js";
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -8,6 +9,19 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.WARN]: "warn",
   [logLevel.INFO]: "info",
   [logLevel.DEBUG]: "debug",
+};
+
+/**
+ * Producers: a Java-compatible partitioner (the same partitions as kafkajs's DefaultPartitioner,
+ * without its per-message allocations; set explicitly, which also silences kafkajs's migration
+ * warning), and a few quick retries inside kafkajs. Longer outages are handled by pausing the
+ * partition and fetching its records again later (PartitionBackoff): a send blocked inside
+ * kafkajs for longer than the session timeout would get the member evicted from its group.
+ */
+export const PRODUCER_DEFAULTS: ProducerConfig = {
+  createPartitioner: JavaCompatiblePartitioner,
+  allowAutoTopicCreation: false,
+  retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
 
 /** A kafkajs client from the worker's configuration, logging through pino. */

@@ -1,14 +1,5 @@
-import type { DeadLetter } from "../pipeline/outcome.js";
-
-export interface RawRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
-}
+import type { DeadLetter } from "../core/outcome.js";
+import type { RawMessage } from "./raw-message.js";
 
 function bytes(value: Buffer | string | undefined): Buffer | null {
   if (value === undefined) return null;
@@ -34,7 +25,8 @@ export interface DeadLetterValue {
 
 /** The `cdp.dlq` record for a raw record: its bytes and headers whole, and why it was refused. */
 export function deadLetterRecord(
-  raw: RawRecord,
+  source: { readonly topic: string; readonly partition: number },
+  raw: RawMessage,
   deadLetter: DeadLetter,
   workerId: string,
   now: number,
@@ -47,8 +39,8 @@ export function deadLetterRecord(
     original_key: raw.key,
     original_value: raw.value,
     headers,
-    source_topic: raw.topic,
-    source_partition: raw.partition,
+    source_topic: source.topic,
+    source_partition: source.partition,
     source_offset: Number(raw.offset),
     source_timestamp: Number(raw.timestamp),
     code: deadLetter.code,

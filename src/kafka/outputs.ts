@@ -1,19 +1,11 @@
-import type { IHeaders, Message } from "kafkajs";
-import type { DeliveryMark } from "../pipeline/dedupe.js";
-import { type DeadLetter, eachWarningCode, type RecordResult } from "../pipeline/outcome.js";
+import type { Message } from "kafkajs";
+import type { RecordEncoder } from "../avro/encoder.js";
+import type { DeliveryMark } from "../core/outcome.js";
+import { type DeadLetter, eachWarningCode, type RecordResult } from "../core/outcome.js";
+import { DEAD_LETTER_TOPIC } from "../core/topics.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { deadLetterRecord } from "./dead-letters.js";
-import type { RecordEncoder } from "./encoder.js";
-import { DEAD_LETTER_TOPIC } from "./topics.js";
-
-/** What the transform needs of a consumed Kafka message. */
-export interface RawMessage {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly timestamp: string;
-  readonly offset: string;
-  readonly headers?: IHeaders | undefined;
-}
+import type { RawMessage } from "./raw-message.js";
 
 /** How a chunk's records ended, for the metrics: counts by label. */
 export interface ChunkSummary {
@@ -90,7 +82,7 @@ export function chunkOutputs(
       const deadLetter: DeadLetter = {
         code: "internal_error",
         message: `pipeline error: ${(error as Error).message}`,
-        stage: "validate",
+        stage: "pipeline",
       };
       result = { outcome: "dead_letter", routed: [], skipped: [], deadLetters: [deadLetter], warnings: [] };
     }
@@ -126,20 +118,14 @@ export function chunkOutputs(
     eachWarningCode(result, (code) => tally(summary.warnings, code));
     const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
     if (refused.length === 0) continue;
-    const raw = {
-      topic,
-      partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      key: message.key,
-      value: message.value,
-      headers: message.headers ?? {},
-    };
     for (const deadLetter of refused) {
       tally(summary.deadLetters, deadLetter.code);
       push(byTopic, DEAD_LETTER_TOPIC, {
         key: message.key,
-        value: encoder.encode(DEAD_LETTER_TOPIC, deadLetterRecord(raw, deadLetter, workerId, now)),
+        value: encoder.encode(
+          DEAD_LETTER_TOPIC,
+          deadLetterRecord({ topic, partition }, message, deadLetter, workerId, now),
+        ),
       });
     }
   }

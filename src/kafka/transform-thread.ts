@@ -1,8 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { RecordEncoder } from "../avro/encoder.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packOutputs, unpackMessages } from "./chunk-wire.js";
-import { RecordEncoder } from "./encoder.js";
 import { chunkOutputs, type TransformTools } from "./outputs.js";
 import type { FromThread, ToThread, TransformSetup } from "./transformer.js";
 
@@ -10,7 +11,7 @@ import type { FromThread, ToThread, TransformSetup } from "./transformer.js";
 
 const setup = workerData as TransformSetup;
 const tools: TransformTools = {
-  pipeline: createPipeline(setup.pipeline),
+  pipeline: createPipeline(setup.pipeline, DESTINATIONS),
   encoder: RecordEncoder.fromIds(loadTopicSchemas(), new Map(setup.schemaIds)),
   workerId: setup.workerId,
   maxRecordBytes: setup.maxRecordBytes,

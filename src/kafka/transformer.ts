@@ -1,10 +1,12 @@
 import { Worker as Thread } from "node:worker_threads";
+import type { RecordEncoder } from "../avro/encoder.js";
+import type { DeliveryMark } from "../core/outcome.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import type { PipelineConfig } from "../pipeline/config.js";
-import type { DeliveryMark } from "../pipeline/dedupe.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
-import type { RecordEncoder } from "./encoder.js";
-import { type ChunkOutputs, chunkOutputs, type RawMessage, type TransformTools } from "./outputs.js";
+import { type ChunkOutputs, chunkOutputs, type TransformTools } from "./outputs.js";
+import type { RawMessage } from "./raw-message.js";
 
 /** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
 export interface ChunkTransformer {
@@ -37,7 +39,7 @@ export class InlineTransformer implements ChunkTransformer {
 
   constructor(setup: Omit<TransformSetup, "schemaIds">, encoder: RecordEncoder) {
     this.tools = {
-      pipeline: createPipeline(setup.pipeline),
+      pipeline: createPipeline(setup.pipeline, DESTINATIONS),
       encoder,
       workerId: setup.workerId,
       maxRecordBytes: setup.maxRecordBytes,

@@ -1,29 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type {
-  Admin,
-  Consumer,
-  EachBatchPayload,
-  Kafka,
-  KafkaMessage,
-  Message,
-  Producer,
-  ProducerConfig,
-} from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
+import { RecordEncoder } from "../avro/encoder.js";
+import { RegistryAdmin } from "../avro/schema-registry.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
-import { checkKafkaTls } from "./client.js";
+import { checkKafkaTls, PRODUCER_DEFAULTS } from "./client.js";
 import { aboveFloor, CommittedFloors } from "./committed-floors.js";
-import { RecordEncoder } from "./encoder.js";
 import { configurationFault } from "./fatal-errors.js";
 import type { ChunkSummary } from "./outputs.js";
 import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
-import { JavaCompatiblePartitioner } from "./partitioner.js";
 import { RenewableProducer } from "./renewable-producer.js";
-import { RegistryAdmin } from "./schema-registry.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS } from "./topics.js";
 import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
@@ -56,19 +46,6 @@ async function disconnectQuietly(producer: Promise<Producer> | undefined): Promi
 function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; messages: Message[] }> {
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
 }
-
-/**
- * Producers: a Java-compatible partitioner (the same partitions as kafkajs's DefaultPartitioner,
- * without its per-message allocations; set explicitly, which also silences kafkajs's migration
- * warning), and a few quick retries inside kafkajs. Longer outages are handled by pausing the
- * partition and fetching its records again later (PartitionBackoff): a send blocked inside
- * kafkajs for longer than the session timeout would get the member evicted from its group.
- */
-export const PRODUCER_DEFAULTS: ProducerConfig = {
-  createPartitioner: JavaCompatiblePartitioner,
-  allowAutoTopicCreation: false,
-  retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
-};
 
 export interface WorkerState {
   live: boolean;

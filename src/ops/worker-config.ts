@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { DESTINATION_IDS } from "../destinations/index.js";
+import { ConfigError, wholeNumberSetting } from "../core/settings.js";
+import { RAW_TOPICS } from "../core/topics.js";
+import { DESTINATIONS } from "../destinations/index.js";
 import { isJsonObject } from "../events/json.js";
-import { RAW_TOPICS } from "../kafka/topics.js";
-import { ConfigError, type PipelineConfig, parsePipelineConfig, wholeNumberSetting } from "../pipeline/config.js";
+import { type PipelineConfig, parsePipelineConfig } from "../pipeline/config.js";
 
 export type DeliveryMode = "at-least-once" | "exactly-once";
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
@@ -121,7 +122,7 @@ function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Vari
   return { vars, pipeline };
 }
 
-/** A whole-number variable: the problem quotes the variable as it was set. */
+/** A true/false variable: the problem quotes the variable as it was set. */
 function flag(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
   if (value === undefined) return fallback;
   if (value === "true" || value === "false") return value === "true";
@@ -129,6 +130,7 @@ function flag(name: string, value: string | undefined, fallback: boolean, proble
   return fallback;
 }
 
+/** A whole-number variable from `min` to `max`: the problem quotes the variable as it was set. */
 function integer(
   name: string,
   value: string | undefined,
@@ -224,7 +226,7 @@ export function loadWorkerConfig(
 
   let pipeline: PipelineConfig | undefined;
   try {
-    pipeline = parsePipelineConfig(pipelineInput, DESTINATION_IDS);
+    pipeline = parsePipelineConfig(pipelineInput, DESTINATIONS);
   } catch (error) {
     if (error instanceof ConfigError) problems.push(...error.problems.map((problem) => `pipeline: ${problem}`));
     else throw error;

@@ -1,6 +1,7 @@
-import { isJsonObject } from "../events/json.js";
+import type { Destination } from "../core/destination.js";
+import { ConfigError, checkKeys, deepFreeze, section, wholeNumberSetting } from "../core/settings.js";
 import { DEFAULT_LIMITS, type InputLimits } from "../events/limits.js";
-import { parseObjectTypeId } from "./object-type.js";
+import { parseObjectTypeId } from "../events/object-type-id.js";
 
 /** The pipeline's settings: parsed and checked once, then frozen. */
 export interface PipelineConfig {
@@ -15,70 +16,18 @@ export interface PipelineConfig {
 export interface DestinationsConfig {
   /** Ids of the destinations to route to. */
   readonly enabled: readonly string[];
-  readonly mixpanel: {
-    /** objectTypeId to the Mixpanel group key, where it differs from the object type's name. */
-    readonly groupKeys: Readonly<Record<string, string>>;
-  };
-  readonly hubspot: {
-    /** The unique company property that upserts are keyed by. */
-    readonly idProperty: string;
-  };
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ConfigError";
-  }
+  /** Each destination's own settings, under its id, for the destinations that have settings. */
+  readonly [id: string]: object;
 }
 
 const DEFAULT_WINDOW = 100_000;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function checkKeys(section: string, value: Record<string, unknown>, allowed: readonly string[], problems: string[]) {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) problems.push(`${section}${key} is not a setting (known: ${allowed.join(", ")})`);
-  }
-}
-
-/** A whole-number setting from `min` to `max`, or `fallback` when absent; `label` names it in the problem. */
-export function wholeNumberSetting(
-  path: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${path} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
-}
-
-function section(path: string, value: unknown, problems: string[]): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (!isJsonObject(value)) {
-    problems.push(`${path} must be an object`);
-    return {};
-  }
-  return value;
-}
 
 /**
  * Reads the pipeline's configuration (from a file, the environment, or a test) with the
  * contract's defaults, and reports every problem at once, each naming the setting.
  */
-export function parsePipelineConfig(input: unknown, knownDestinations: readonly string[]): PipelineConfig {
+export function parsePipelineConfig(input: unknown, destinations: readonly Destination[]): PipelineConfig {
+  const knownDestinations = destinations.map((destination) => destination.id);
   const problems: string[] = [];
   const root = section("configuration", input ?? {}, problems);
   checkKeys("", root, ["objectTypes", "limits", "dedupe", "destinations"], problems);
@@ -120,7 +69,13 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
   );
 
   const destinationsInput = section("destinations", root.destinations, problems);
-  checkKeys("destinations.", destinationsInput, ["enabled", "mixpanel", "hubspot"], problems);
+  const configurable = destinations.filter((destination) => destination.parseSettings !== undefined);
+  checkKeys(
+    "destinations.",
+    destinationsInput,
+    ["enabled", ...configurable.map((destination) => destination.id)],
+    problems,
+  );
   let enabled: string[] = [...knownDestinations];
   if (destinationsInput.enabled !== undefined) {
     const list = destinationsInput.enabled;
@@ -134,29 +89,12 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
       enabled = [...new Set(list)];
     }
   }
-
-  const mixpanelInput = section("destinations.mixpanel", destinationsInput.mixpanel, problems);
-  checkKeys("destinations.mixpanel.", mixpanelInput, ["groupKeys"], problems);
-  const groupKeys: Record<string, string> = {};
-  for (const [id, key] of Object.entries(
-    section("destinations.mixpanel.groupKeys", mixpanelInput.groupKeys, problems),
-  )) {
-    if (parseObjectTypeId(id) !== id) problems.push(`destinations.mixpanel.groupKeys: "${id}" is not an objectTypeId`);
-    else if (typeof key !== "string" || key.trim() === "")
-      problems.push(`destinations.mixpanel.groupKeys.${id} must be a non-empty name`);
-    else groupKeys[id] = key;
-  }
-
-  const hubspotInput = section("destinations.hubspot", destinationsInput.hubspot, problems);
-  checkKeys("destinations.hubspot.", hubspotInput, ["idProperty"], problems);
-  let idProperty = "cdp_group_id";
-  if (hubspotInput.idProperty !== undefined) {
-    // HubSpot's internal property names: lower case letters, digits and underscores.
-    if (typeof hubspotInput.idProperty !== "string" || !/^[a-z][a-z0-9_]{0,99}$/.test(hubspotInput.idProperty)) {
-      problems.push("destinations.hubspot.idProperty must be a HubSpot property name (lower case letters, digits, _)");
-    } else {
-      idProperty = hubspotInput.idProperty;
-    }
+  // Each destination parses its own section: the pipeline knows none of their settings.
+  const settings: Record<string, object> = {};
+  for (const destination of configurable) {
+    const path = `destinations.${destination.id}`;
+    settings[destination.id] =
+      destination.parseSettings?.(section(path, destinationsInput[destination.id], problems), path, problems) ?? {};
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -164,6 +102,6 @@ export function parsePipelineConfig(input: unknown, knownDestinations: readonly 
     objectTypes,
     limits,
     dedupe: { windowSize },
-    destinations: { enabled, mixpanel: { groupKeys }, hubspot: { idProperty } },
+    destinations: { enabled, ...settings },
   });
 }

@@ -1,11 +1,4 @@
-/**
- * What the dedupe window remembers of one delivery: a messageId and the destinations (as bits of
- * the pipeline's destination list) that received a record for it.
- */
-export interface DeliveryMark {
-  readonly messageId: string;
-  readonly destinations: number;
-}
+import type { DeliveryMark } from "../core/outcome.js";
 
 /** At most this many destinations fit in a mask (JavaScript bitwise operators are 32-bit). */
 export const MAX_DEDUPE_DESTINATIONS = 31;

@@ -1,6 +1,6 @@
-import type { Destination } from "../destinations/destination.js";
+import type { Destination } from "../core/destination.js";
+import type { Warning } from "../core/outcome.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
-import type { Warning } from "./outcome.js";
 
 /**
  * An entry's meaning: `false` disables, `true` or an options object enables. Other values

@@ -1,10 +1,11 @@
+import { deadLetter, ok, type StepResult, type Warning } from "../core/outcome.js";
 import { parseDate } from "../events/dates.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import { canonicalNames, renameToCanonical } from "../events/keys.js";
+import { parseObjectTypeId } from "../events/object-type-id.js";
 import type { GroupUpsert, ValidatedGroup } from "../events/types.js";
 import type { PipelineConfig } from "./config.js";
-import { objectTypeName, parseObjectTypeId } from "./object-type.js";
-import { deadLetter, ok, type StepResult, type Warning } from "./outcome.js";
+import { objectTypeName } from "./object-type.js";
 
 /** The spec's reserved group traits. */
 export const RESERVED_TRAITS = [

@@ -1,22 +1,22 @@
-import type { Destination } from "../destinations/destination.js";
-import { DESTINATIONS } from "../destinations/index.js";
-import { parseRawEvent } from "../events/parse.js";
-import type { InputRecord, NormalisedEvent } from "../events/types.js";
-import { validateEvent } from "../events/validate.js";
-import type { PipelineConfig } from "./config.js";
-import { DedupeWindow, type DeliveryMark, MAX_DEDUPE_DESTINATIONS } from "./dedupe.js";
-import { integrationsFilter } from "./integrations.js";
-import { normaliseGroup } from "./normalise-group.js";
+import type { Destination } from "../core/destination.js";
 import {
   classify,
   type DeadLetter,
+  type DeliveryMark,
   type RecordResult,
   type RoutedRecord,
   type Skip,
   type StepResult,
   type Warning,
-} from "./outcome.js";
+} from "../core/outcome.js";
+import type { InputRecord, NormalisedEvent } from "../events/types.js";
+import type { PipelineConfig } from "./config.js";
+import { DedupeWindow, MAX_DEDUPE_DESTINATIONS } from "./dedupe.js";
+import { integrationsFilter } from "./integrations.js";
+import { normaliseGroup } from "./normalise-group.js";
+import { parseRawEvent } from "./parse.js";
 import { detectSemanticEvent } from "./semantic.js";
+import { validateEvent } from "./validate.js";
 
 export interface Pipeline {
   readonly config: PipelineConfig;
@@ -66,7 +66,7 @@ function route(
       });
       continue;
     }
-    for (const output of destination.map(event, config)) {
+    for (const output of destination.map(event, config.destinations[destination.id] ?? {})) {
       if (output.kind === "record") {
         delivered |= bit;
         const { topic, key, value } = output;
@@ -98,7 +98,7 @@ function route(
  * Every stage is a function of its input and the config; the only state is the bounded window
  * of recent messageIds and the destinations each reached.
  */
-export function createPipeline(config: PipelineConfig, registry: readonly Destination[] = DESTINATIONS): Pipeline {
+export function createPipeline(config: PipelineConfig, registry: readonly Destination[]): Pipeline {
   const enabled = registry.filter((destination) => config.destinations.enabled.includes(destination.id));
   if (registry.length > MAX_DEDUPE_DESTINATIONS) {
     throw new Error(`at most ${MAX_DEDUPE_DESTINATIONS} destinations are supported, not ${registry.length}`);

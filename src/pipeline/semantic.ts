@@ -1,10 +1,11 @@
+import { deadLetter, ok, type StepResult, skip } from "../core/outcome.js";
 import { normaliseId } from "../events/ids.js";
 import { isJsonObject } from "../events/json.js";
 import { findByFoldedKey } from "../events/keys.js";
+import { parseObjectTypeId } from "../events/object-type-id.js";
 import type { ObjectDeletion, RelationshipDeletion, ValidatedTrack } from "../events/types.js";
 import type { PipelineConfig } from "./config.js";
-import { objectTypeName, parseObjectTypeId } from "./object-type.js";
-import { deadLetter, ok, type StepResult, skip } from "./outcome.js";
+import { objectTypeName } from "./object-type.js";
 
 export type SemanticKind = "delete_object" | "delete_relationship";
 

@@ -1,4 +1,4 @@
-import { eachWarningCode, type InputOutcome, type RecordResult } from "./outcome.js";
+import { eachWarningCode, type InputOutcome, type RecordResult } from "../core/outcome.js";
 
 /** Counts of what a run of the pipeline produced; inputs always equal routed + skipped + dead letters. */
 export class OutcomeSummary {

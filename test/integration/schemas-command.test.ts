@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { RegistryAdmin } from "../../src/avro/schema-registry.js";
 import { SCHEMAS_DIR } from "../../src/avro/schemas.js";
-import { RegistryAdmin } from "../../src/kafka/schema-registry.js";
 
 // `cdp-router schemas register` and `schemas check` as a user runs them, against the real registry.
 // They work on copies of the shipped schemas under unique topic names, so that the incompatible

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEAD_LETTER_TOPIC } from "../../src/core/topics.js";
+import { DESTINATION_TOPICS } from "../../src/destinations/index.js";
 import type { JsonObject } from "../../src/events/json.js";
-import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../../src/kafka/topics.js";
 import { pipeline } from "../support/events.js";
 import { sortedKeys, specExamplePayloads } from "../support/fixtures.js";
 import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";

@@ -1,18 +1,18 @@
-import { DESTINATION_IDS } from "../../src/destinations/index.js";
+import { eachWarningCode, type RecordResult } from "../../src/core/outcome.js";
+import { DESTINATIONS } from "../../src/destinations/index.js";
 import type { JsonObject } from "../../src/events/json.js";
 import { type PipelineConfig, parsePipelineConfig } from "../../src/pipeline/config.js";
-import { eachWarningCode, type RecordResult } from "../../src/pipeline/outcome.js";
 import { createPipeline, type Pipeline } from "../../src/pipeline/pipeline.js";
 
 /** The Kafka record timestamp the tests assume: 2026-01-01T00:00:00Z. */
 export const RECORD_TIME = Date.UTC(2026, 0, 1);
 
 export function config(overrides: unknown = {}): PipelineConfig {
-  return parsePipelineConfig(overrides, DESTINATION_IDS);
+  return parsePipelineConfig(overrides, DESTINATIONS);
 }
 
 export function pipeline(overrides: unknown = {}): Pipeline {
-  return createPipeline(config(overrides));
+  return createPipeline(config(overrides), DESTINATIONS);
 }
 
 let offset = 0;

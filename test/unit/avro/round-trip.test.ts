@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
 import { generateEvents } from "../../../src/bench/event-generator.js";
+import type { RoutedRecord } from "../../../src/core/outcome.js";
 import type { JsonObject, JsonValue } from "../../../src/events/json.js";
-import type { RoutedRecord } from "../../../src/pipeline/outcome.js";
 import { eventText, jsonText } from "../../support/arbitraries.js";
 import { pipeline, run } from "../../support/events.js";
 import { sortedKeys, specExamplePayloads } from "../../support/fixtures.js";
@@ -106,7 +106,7 @@ describe("Avro round trip: free-form attributes survive exactly", () => {
     expect(({} as JsonObject).polluted).toBeUndefined();
   });
 
-  it("for any JSON object, hostile keys included", () => {
+  it("for any JSON object, hostile keys included", { timeout: HEAVY_TEST_MS }, () => {
     fc.assert(
       fc.property(jsonText, fc.jsonValue(), (text, value) => {
         const hostile = JSON.parse(`{"x":${text}}`) as JsonObject;

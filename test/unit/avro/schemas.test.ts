@@ -1,8 +1,8 @@
 import type avro from "avsc";
 import { describe, expect, it } from "vitest";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
-import { DESTINATIONS } from "../../../src/destinations/index.js";
-import { DEAD_LETTER_TOPIC, DESTINATION_TOPICS } from "../../../src/kafka/topics.js";
+import { DEAD_LETTER_TOPIC } from "../../../src/core/topics.js";
+import { DESTINATION_TOPICS, DESTINATIONS } from "../../../src/destinations/index.js";
 
 const schemas = loadTopicSchemas();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { RecordResult } from "../../../src/core/outcome.js";
 import type { JsonObject } from "../../../src/events/json.js";
-import type { RecordResult } from "../../../src/pipeline/outcome.js";
 import {
   customerioValue,
   deadLetterCode,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DESTINATION_IDS } from "../../../src/destinations/index.js";
+import { DESTINATIONS } from "../../../src/destinations/index.js";
 import { runFuzz } from "../../../src/fuzz/fuzz-run.js";
 import { HOSTILE_KINDS, hostileInput } from "../../../src/fuzz/hostile-inputs.js";
 import { parsePipelineConfig } from "../../../src/pipeline/config.js";
@@ -21,7 +21,7 @@ describe("fuzzing: hostile inputs through every stage and the Avro encoder", () 
   });
 
   it("a stage that throws is reported as a failure, not counted as a dead letter", () => {
-    const real = createPipeline(parsePipelineConfig({}, DESTINATION_IDS));
+    const real = createPipeline(parsePipelineConfig({}, DESTINATIONS), DESTINATIONS);
     const throwing: Pipeline = {
       ...real,
       process: () => {

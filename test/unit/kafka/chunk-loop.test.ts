@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { DeliveryMark } from "../../../src/core/outcome.js";
 import { type ChunkLoopEffects, runChunks } from "../../../src/kafka/chunk-loop.js";
-import type { DeliveryMark } from "../../../src/pipeline/dedupe.js";
 
 // The worker's chunk loop with its effects faked: the order of sends and offset resolutions, and
 // what is taken out of the dedupe window on each way a batch can end.

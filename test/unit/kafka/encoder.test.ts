@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { RecordEncoder } from "../../../src/avro/encoder.js";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
-import { RecordEncoder } from "../../../src/kafka/encoder.js";
 import { group, run, valuesFor } from "../../support/events.js";
 
 // Destination records go out in the Confluent wire format: magic byte 0, the schema id (4 bytes,

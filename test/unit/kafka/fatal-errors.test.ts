@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { RegistryError } from "../../../src/avro/schema-registry.js";
 import { configurationFault } from "../../../src/kafka/fatal-errors.js";
-import { RegistryError } from "../../../src/kafka/schema-registry.js";
 
 const require = createRequire(import.meta.url);
 const errors = require("kafkajs/src/errors.js") as Record<string, new (...args: unknown[]) => Error>;

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { RecordEncoder } from "../../../src/avro/encoder.js";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
 import { generateEvents } from "../../../src/bench/event-generator.js";
 import { packMessages, packOutputs, unpackMessages, unpackOutputs } from "../../../src/kafka/chunk-wire.js";
-import { RecordEncoder } from "../../../src/kafka/encoder.js";
-import type { ChunkOutputs, RawMessage } from "../../../src/kafka/outputs.js";
+import type { ChunkOutputs } from "../../../src/kafka/outputs.js";
+import type { RawMessage } from "../../../src/kafka/raw-message.js";
 import { InlineTransformer } from "../../../src/kafka/transformer.js";
 import { config } from "../../support/events.js";
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/core/settings.js";
 import { loadWorkerConfig } from "../../../src/ops/worker-config.js";
-import { ConfigError } from "../../../src/pipeline/config.js";
 
 const BASE = { KAFKA_BROKERS: "k1:9092,k2:9092", SCHEMA_REGISTRY_URL: "http://registry:8081/apis/ccompat/v7" };
 

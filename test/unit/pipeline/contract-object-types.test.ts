@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/pipeline/config.js";
+import { ConfigError } from "../../../src/core/settings.js";
 import { objectTypeName } from "../../../src/pipeline/object-type.js";
 import { config } from "../../support/events.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RecordResult } from "../../../src/pipeline/outcome.js";
+import type { RecordResult } from "../../../src/core/outcome.js";
 import { OutcomeSummary } from "../../../src/pipeline/summary.js";
 import { eventText, jsonText } from "../../support/arbitraries.js";
 import { pipeline, run } from "../../support/events.js";

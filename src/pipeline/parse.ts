@@ -1,7 +1,7 @@
-import { deadLetter, ok, type StepResult } from "../pipeline/outcome.js";
-import { parseJsonExact } from "./exact-number.js";
-import { isJsonObject, type JsonObject } from "./json.js";
-import { checkShape, type InputLimits } from "./limits.js";
+import { deadLetter, ok, type StepResult } from "../core/outcome.js";
+import { parseJsonExact } from "../events/exact-number.js";
+import { isJsonObject, type JsonObject } from "../events/json.js";
+import { checkShape, type InputLimits } from "../events/limits.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -1,5 +1,13 @@
 import type { JsonObject } from "../events/json.js";
-import type { DeliveryMark } from "./dedupe.js";
+
+/**
+ * What the dedupe window remembers of one delivery: a messageId and the destinations (as bits of
+ * the pipeline's destination list) that received a record for it.
+ */
+export interface DeliveryMark {
+  readonly messageId: string;
+  readonly destinations: number;
+}
 
 /**
  * Stable dead-letter codes. A code is never renamed or reused for another meaning: dashboards,
@@ -46,7 +54,16 @@ export type WarningCode =
   | "property_renamed"
   | "invalid_integration_setting";
 
-export type Stage = "parse" | "validate" | "normalise" | "semantic" | "dedupe" | "integrations" | "destination";
+/** The stage that decided; `pipeline` is the pipeline as a whole (`internal_error`: it threw). */
+export type Stage =
+  | "parse"
+  | "validate"
+  | "normalise"
+  | "semantic"
+  | "dedupe"
+  | "integrations"
+  | "destination"
+  | "pipeline";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -1,7 +1,7 @@
 /**
  * A small client for the administrative half of a Confluent-compatible schema registry
- * (Confluent, or Apicurio's /apis/ccompat/v7): subjects, versions, compatibility. Encoding and
- * decoding go through @kafkajs/confluent-schema-registry; this is what that library lacks.
+ * (Confluent, or Apicurio's /apis/ccompat/v7): subjects, versions, compatibility. The worker
+ * encodes with avsc and the ids registered here (encoder.ts).
  */
 
 export class RegistryError extends Error {

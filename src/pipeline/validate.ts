@@ -1,9 +1,9 @@
-import { deadLetter, ok, type StepResult, skip, type Warning } from "../pipeline/outcome.js";
-import { parseDate } from "./dates.js";
-import { normaliseId } from "./ids.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
-import { findByFoldedKey } from "./keys.js";
-import { type Envelope, type InputRecord, UNSUPPORTED_TYPES, type ValidatedEvent } from "./types.js";
+import { deadLetter, ok, type StepResult, skip, type Warning } from "../core/outcome.js";
+import { parseDate } from "../events/dates.js";
+import { normaliseId } from "../events/ids.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
+import { findByFoldedKey } from "../events/keys.js";
+import { type Envelope, type InputRecord, UNSUPPORTED_TYPES, type ValidatedEvent } from "../events/types.js";
 
 const STAGE = "validate";
 

@@ -1,6 +1,6 @@
-import { registerSchemas } from "../avro/schema-management.js";
-import type { TopicSchema } from "../avro/schemas.js";
+import { registerSchemas } from "./schema-management.js";
 import type { RegistryAdmin } from "./schema-registry.js";
+import type { TopicSchema } from "./schemas.js";
 
 /** The Confluent wire-format header: magic byte 0 and the 4-byte schema id. */
 const HEADER_BYTES = 5;
