@@ -306,6 +306,13 @@ async function main(): Promise<number> {
   const kafka = new Kafka({ clientId: "cdp-router-chaos", brokers: endpoints.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
+  // Earlier runs' raw topics are not read again (a recheck reads the destination topics): each
+  // adds up to 24 partitions that a killed broker must recover before it serves, 0.2-0.5 s each.
+  const stale = (await retried(() => admin.listTopics())).filter((t) => /^chaos\..+\.raw$/.test(t) && t !== inputTopic);
+  if (stale.length > 0) {
+    await retried(() => admin.deleteTopics({ topics: stale, timeout: 30_000 }));
+    say(`deleted ${stale.length} earlier runs' raw topic(s)`);
+  }
   await ensureTopics(admin, [inputTopic], INPUT_PARTITIONS, 3);
   await ensureTopics(admin, [...DESTINATION_TOPICS, DEAD_LETTER_TOPIC], 3, 3);
   const starts = [];
