@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { CONFIGURATION_EXIT_CODE, configurationFault } from "../kafka/fatal-errors.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
+import { classifyOperational } from "../ops/operational-errors.js";
 import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
 import { sendCommand } from "./send-command.js";
@@ -31,9 +31,12 @@ const program = new Command("cdp-router")
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  const fault = configurationFault(error);
-  process.stderr.write(`cdp-router: ${fault ? `${fault}: ` : ""}${message}\n`);
+  const classified = classifyOperational(error);
+  const fatal = classified && !classified.retriable ? classified : undefined;
+  // The operational error's code and meaning first, then what failed underneath.
+  const cause = fatal?.cause ?? error;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  process.stderr.write(`cdp-router: ${fatal ? `${fatal.code}: ${fatal.message}: ` : ""}${detail}\n`);
   // Exit now: a worker that failed to start may still hold connections and its HTTP server open.
-  process.exit(fault ? CONFIGURATION_EXIT_CODE : 1);
+  process.exit(fatal?.exitCode ?? 1);
 }

@@ -1,11 +1,11 @@
 import { type ConnectionOptions, connect } from "node:tls";
-import { isCertificateRejection } from "./fatal-errors.js";
+import { isCertificateRejection } from "../ops/operational-errors.js";
 
 /**
  * kafkajs takes a TLS verification failure (an untrusted or mismatched broker certificate) for a
  * connection error and retries it for minutes. One TLS handshake with the same options before
  * kafkajs connects tells the two apart: a verification failure is thrown at once (its `code` is
- * Node's, e.g. SELF_SIGNED_CERT_IN_CHAIN, which configurationFault recognises); a broker that
+ * Node's, e.g. SELF_SIGNED_CERT_IN_CHAIN, which classifyOperational recognises); a broker that
  * does not answer is left to kafkajs's retries.
  */
 export async function checkBrokerCertificate(

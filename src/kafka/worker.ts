@@ -5,12 +5,12 @@ import { RegistryAdmin } from "../avro/schema-registry.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
+import { classifyOperational } from "../ops/operational-errors.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
 import { checkKafkaTls, PRODUCER_DEFAULTS } from "./client.js";
 import { aboveFloor, CommittedFloors } from "./committed-floors.js";
-import { configurationFault } from "./fatal-errors.js";
 import type { ChunkSummary } from "./outputs.js";
 import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
 import { RenewableProducer } from "./renewable-producer.js";
@@ -18,7 +18,10 @@ import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS } from "./topics.js";
 import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
 
-/** Start-up steps (connect, create topics, register schemas): retried with capped exponential backoff while `running()`. */
+/**
+ * Start-up steps (connect, create topics, register schemas): retried with capped exponential
+ * backoff while `running()`, unless the error is one no retry cures (ops/operational-errors).
+ */
 async function withRetries<T>(
   what: string,
   work: () => Promise<T>,
@@ -29,8 +32,10 @@ async function withRetries<T>(
     try {
       return await work();
     } catch (error) {
-      // Refused credentials or an untrusted certificate: no retry cures them.
-      if (!running() || configurationFault(error)) throw error;
+      // Refused credentials, an untrusted certificate, an incompatible schema: no retry cures them.
+      const classified = classifyOperational(error);
+      if (classified && !classified.retriable) throw classified;
+      if (!running()) throw error;
       const delay = backoffDelay(attempt);
       logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
       await sleep(delay);

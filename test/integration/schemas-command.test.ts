@@ -86,6 +86,7 @@ describe("cdp-router schemas register / check against the registry", () => {
     const register = await cli("register", "--dir", incompatible);
     expect(register.code).toBe(1);
     expect(register.stderr).toMatch(/registering .*customerio-value: HTTP 409/);
+    expect(register.stderr).toMatch(/CDP_ERR_REGISTRY_INCOMPATIBLE/);
   });
 
   it("accepts a compatible change (an optional field with a default) and registers it as a new version", async () => {

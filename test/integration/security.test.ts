@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { Admin, Producer } from "kafkajs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import {
   LOCAL_REGISTRY_USER,
   secureBootstrapServers,
 } from "../../src/stack/security.js";
+import { cli } from "../support/cli.js";
 import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
 import { collectOutputs, explainedBy, startWorker, type WorkerProcess } from "../support/worker-process.js";
 
@@ -18,7 +18,6 @@ import { collectOutputs, explainedBy, startWorker, type WorkerProcess } from "..
 // auth; wrong credentials and an untrusted certificate end start-up at once with exit code 78;
 // no password appears in any log line, at any level.
 
-const CLI = new URL("../../bin/cdp-router.js", import.meta.url).pathname;
 const caFile = certificatePaths(join(stackLayout(process.env).runtime, "security")).caFile;
 const secureRegistry = `http://127.0.0.1:${REGISTRY_AUTH_PORT}${CCOMPAT_PATH}`;
 const external = Boolean(process.env.KAFKA_BROKERS || process.env.SCHEMA_REGISTRY_URL);
@@ -37,32 +36,6 @@ function secureEnv(overrides: Record<string, string> = {}): Record<string, strin
     SCHEMA_REGISTRY_PASSWORD: LOCAL_REGISTRY_USER.password,
     ...overrides,
   };
-}
-
-interface Run {
-  code: number | null;
-  output: string;
-  seconds: number;
-}
-
-function cli(args: string[], env: Record<string, string>, input?: string, timeoutMs = 90_000): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...process.env, CDP_HTTP_PORT: "0", ...env }, timeout: timeoutMs },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: unknown }).code as number | null) : 0;
-        resolve({
-          code: typeof code === "number" ? code : null,
-          output: stdout + stderr,
-          seconds: (Date.now() - started) / 1000,
-        });
-      },
-    );
-    child.stdin?.end(input ?? "");
-  });
 }
 
 function expectNoSecrets(text: string): void {
