@@ -1,56 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
-import { RecordEncoder } from "../avro/encoder.js";
-import { RegistryAdmin } from "../avro/schema-registry.js";
-import { loadTopicSchemas } from "../avro/schemas.js";
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
-import { classifyOperational } from "../ops/operational-errors.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
+import { AtLeastOnceDelivery } from "./at-least-once.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
-import { checkKafkaTls, PRODUCER_DEFAULTS } from "./client.js";
-import { aboveFloor, CommittedFloors } from "./committed-floors.js";
+import type { Delivery } from "./delivery.js";
+import { ExactlyOnceDelivery } from "./exactly-once.js";
 import type { ChunkSummary } from "./outputs.js";
-import { backoffDelay, PartitionBackoff } from "./partition-backoff.js";
-import { RenewableProducer } from "./renewable-producer.js";
-import { ensureTopics } from "./topic-admin.js";
-import { ALL_TOPICS } from "./topics.js";
-import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
-
-/**
- * Start-up steps (connect, create topics, register schemas): retried with capped exponential
- * backoff while `running()`, unless the error is one no retry cures (ops/operational-errors).
- */
-async function withRetries<T>(
-  what: string,
-  work: () => Promise<T>,
-  running: () => boolean,
-  logger: Logger,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      // Refused credentials, an untrusted certificate, an incompatible schema: no retry cures them.
-      const classified = classifyOperational(error);
-      if (classified && !classified.retriable) throw classified;
-      if (!running()) throw error;
-      const delay = backoffDelay(attempt);
-      logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
-      await sleep(delay);
-    }
-  }
-}
-
-/** Disconnects a producer that may still be connecting, or may have failed to. */
-async function disconnectQuietly(producer: Promise<Producer> | undefined): Promise<void> {
-  await producer?.then((p) => p.disconnect()).catch(() => undefined);
-}
-
-function topicMessages(byTopic: Map<string, Message[]>): Array<{ topic: string; messages: Message[] }> {
-  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
-}
+import { PartitionBackoff } from "./partition-backoff.js";
+import { prepareWorker } from "./start-up.js";
+import type { ChunkTransformer } from "./transformer.js";
 
 export interface WorkerState {
   live: boolean;
@@ -58,33 +19,19 @@ export interface WorkerState {
 }
 
 /**
- * The consume-transform-produce loop. at-least-once: outputs are produced and acknowledged
- * (acks=-1, idempotent producer) before the input offsets are resolved, and only resolved offsets
- * are committed. exactly-once: each chunk is one Kafka transaction holding its outputs and its
- * input offsets, with one transactional producer per input partition (kafkajs has no KIP-447
- * group fencing, so a per-partition transactional id is what fences a zombie).
+ * The consume-transform-produce loop: start-up (start-up.ts), the consumer group, each fetched
+ * batch cut into chunks and run through the chunk loop (chunk-loop.ts), metrics, back-off and
+ * shutdown. How outputs are written and offsets settled is the delivery's: at-least-once.ts or
+ * exactly-once.ts, chosen once here.
  */
 export class Worker {
   readonly state: WorkerState = { live: true, ready: false };
   private consumer?: Consumer;
-  private producer?: RenewableProducer;
-  /** exactly-once: per input partition, its transactional producer, connected and fenced. */
-  private readonly transactional = new Map<string, Promise<Producer>>();
   private transformer?: ChunkTransformer;
   private running = false;
   private readonly backoff: PartitionBackoff;
-  /** exactly-once: reads the group's committed offsets (committedFloor). */
-  private admin: Promise<Admin> | undefined;
-  /** exactly-once: each partition's settled committed offset (see CommittedFloors). */
-  private readonly committedFloors = new CommittedFloors({
-    settle: (topic, partition) => this.transactionalProducer(topic, partition),
-    fetch: async (topic, partition) => {
-      const admin = await this.offsetsAdmin();
-      const [offsets] = await admin.fetchOffsets({ groupId: this.config.groupId, topics: [topic] });
-      const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset;
-      return committed !== undefined && Number(committed) >= 0 ? BigInt(committed) : undefined;
-    },
-  });
+  /** The one place the delivery mode is decided: everything else goes through it. */
+  private readonly delivery: Delivery;
 
   constructor(
     private readonly kafka: Kafka,
@@ -94,6 +41,10 @@ export class Worker {
     /** Called when the consumer crashes: the process should exit non-zero so that its supervisor restarts it. */
     private readonly onCrash: (error: Error) => void,
   ) {
+    this.delivery =
+      config.delivery === "exactly-once"
+        ? new ExactlyOnceDelivery(kafka, config.groupId, logger, metrics)
+        : new AtLeastOnceDelivery(kafka);
     this.backoff = new PartitionBackoff({
       paused: (topic, partition) => this.metrics.pausedPartitions.set({ topic, partition: String(partition) }, 1),
       resumed: (topic, partition) => {
@@ -106,55 +57,18 @@ export class Worker {
   async start(): Promise<void> {
     this.running = true;
     const { config, logger } = this;
-    const admin = this.kafka.admin();
-    await withRetries(
-      "connecting to Kafka",
-      async () => {
-        await checkKafkaTls(config);
-        await admin.connect();
+    this.transformer = await prepareWorker(
+      this.kafka,
+      config,
+      logger,
+      () => this.running,
+      (error) => {
+        this.state.live = false;
+        logger.error({ err: error }, "the transform thread failed");
+        this.onCrash(error);
       },
-      () => this.running,
-      logger,
     );
-    const topics = [...new Set([...config.inputTopics, ...ALL_TOPICS])];
-    const plan = await withRetries(
-      "creating topics",
-      () => ensureTopics(admin, topics, config.topicPartitions, config.topicReplication),
-      () => this.running,
-      logger,
-    );
-    await admin.disconnect();
-    if (plan.created.length > 0) logger.info({ topics: plan.created }, "created topics");
-
-    const registry = new RegistryAdmin(
-      config.registry.url,
-      config.registry.username
-        ? { username: config.registry.username, password: config.registry.password ?? "" }
-        : undefined,
-    );
-    const encoder = await withRetries(
-      "registering schemas",
-      () => RecordEncoder.create(registry, loadTopicSchemas()),
-      () => this.running,
-      logger,
-    );
-    const setup = { pipeline: config.pipeline, workerId: config.workerId, maxRecordBytes: config.maxRecordBytes };
-    this.transformer = config.transformThread
-      ? ThreadTransformer.start({ ...setup, schemaIds: encoder.schemaIds() }, (error) => {
-          this.state.live = false;
-          logger.error({ err: error }, "the transform thread failed");
-          this.onCrash(error);
-        })
-      : new InlineTransformer(setup, encoder);
-
-    if (config.delivery === "at-least-once") {
-      this.producer = new RenewableProducer(this.kafka, {
-        ...PRODUCER_DEFAULTS,
-        idempotent: true,
-        maxInFlightRequests: 5,
-      });
-      await this.producer.connect();
-    }
+    await this.delivery.start();
     const consumer = this.kafka.consumer({
       groupId: config.groupId,
       allowAutoTopicCreation: false,
@@ -177,8 +91,7 @@ export class Worker {
       this.metrics.rebalances.inc();
       this.state.ready = true;
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
-      this.committedFloors.clear();
-      void this.prepareProducers(payload.memberAssignment);
+      void this.delivery.assigned(payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.state.live = false;
@@ -190,7 +103,7 @@ export class Worker {
     await consumer.subscribe({ topics: [...config.inputTopics], fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      autoCommit: config.delivery === "at-least-once",
+      autoCommit: this.delivery.consumerCommits,
       autoCommitInterval: config.commitIntervalMs,
       // Partitions are processed concurrently, each in order: one's transform overlaps another's sends.
       partitionsConsumedConcurrently: config.partitionsConcurrently,
@@ -223,34 +136,17 @@ export class Worker {
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
-    let messages: readonly KafkaMessage[] = batch.messages;
-    if (this.config.delivery === "exactly-once") {
-      let floor: bigint | undefined;
-      try {
-        floor = await this.committedFloors.floor(topic, partition);
-      } catch (error) {
-        this.failedSend(topic, partition, pause, error as Error);
-        timer();
-        return;
-      }
-      const above = aboveFloor(messages, floor);
-      if (above.skippedThrough !== undefined) {
-        // Committed by a predecessor's transaction after kafkajs read the group's offsets.
-        messages = above.messages;
-        resolveOffset(above.skippedThrough);
-        this.metrics.skippedCommitted.inc({ topic }, batch.messages.length - messages.length);
-        this.logger.info(
-          { topic, partition, committed: String(floor), skipped: batch.messages.length - messages.length },
-          "skipped records a predecessor already committed",
-        );
-      }
+    let messages: readonly KafkaMessage[];
+    try {
+      messages = await this.delivery.admit(topic, partition, batch.messages, resolveOffset);
+    } catch (error) {
+      this.failedSend(topic, partition, pause, error as Error);
+      timer();
+      return;
     }
     const { failed } = await runChunks(chunkMessages(messages, this.config.chunkSize, this.config.chunkBytes), {
       transform: (chunk) => transformer.transform(topic, partition, chunk, Date.now()),
-      send: (outputs, nextOffset) =>
-        this.config.delivery === "exactly-once"
-          ? this.sendTransaction(topic, partition, outputs.byTopic, nextOffset)
-          : this.sendOutputs(outputs.byTopic),
+      send: (outputs, nextOffset) => this.delivery.send(topic, partition, outputs.byTopic, nextOffset),
       resolveOffset,
       delivered: (outputs, chunk) => {
         this.count(
@@ -270,14 +166,8 @@ export class Worker {
         { topic, partition: String(partition) },
         Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
       );
-    if (this.config.delivery === "at-least-once") await commitOffsetsIfNecessary();
+    if (this.delivery.consumerCommits) await commitOffsetsIfNecessary();
     timer();
-  }
-
-  private sendOutputs(byTopic: Map<string, Message[]>): Promise<unknown> {
-    const producer = this.producer;
-    if (!producer) return Promise.reject(new Error("worker not started"));
-    return producer.sendBatch({ topicMessages: topicMessages(byTopic), acks: -1 });
   }
 
   /** A send that kafkajs gave up on (after its own quick retries): back off by pausing the partition. */
@@ -289,115 +179,6 @@ export class Worker {
       { err: error, topic, partition, delayMs },
       "producing outputs failed; partition paused, its unacknowledged records will be fetched again",
     );
-  }
-
-  /** exactly-once: one transaction holding a chunk's outputs and its input offset; aborted on any failure. */
-  private async sendTransaction(
-    topic: string,
-    partition: number,
-    byTopic: Map<string, Message[]>,
-    nextOffset: string,
-  ): Promise<void> {
-    const producer = await this.transactionalProducer(topic, partition);
-    const transaction = await producer.transaction();
-    try {
-      // One produce request for every destination topic (a send per topic cost a round trip each).
-      await transaction.sendBatch({ topicMessages: topicMessages(byTopic), acks: -1 });
-      await transaction.sendOffsets({
-        consumerGroupId: this.config.groupId,
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
-      });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      // A fresh producer re-initialises the transactional id: whatever state the failure left
-      // (a fenced epoch, a transaction the broker still holds open) is cleared before the retry.
-      await this.dropTransactionalProducer(topic, partition);
-      // Whether that transaction committed (a commit whose answer was lost) is read again before
-      // this partition's next batch.
-      this.committedFloors.forget(topic, partition);
-      throw error;
-    }
-  }
-
-  private offsetsAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      this.admin = admin.connect().then(() => admin);
-      this.admin.catch(() => {
-        this.admin = undefined;
-      });
-    }
-    return this.admin;
-  }
-
-  private async dropTransactionalProducer(topic: string, partition: number): Promise<void> {
-    const id = this.transactionalId(topic, partition);
-    const producer = this.transactional.get(id);
-    this.transactional.delete(id);
-    await disconnectQuietly(producer);
-  }
-
-  private transactionalId(topic: string, partition: number): string {
-    return `${this.config.groupId}.${topic}.${partition}`;
-  }
-
-  /**
-   * One transactional producer per input partition, made when the partition is assigned (or on
-   * first use after a failure dropped it). Making it fences the transactional id at once: a
-   * transaction that a killed or stalled predecessor left open is aborted by the coordinator then,
-   * instead of holding back read_committed readers of every destination partition it wrote to
-   * until it times out. Concurrent callers share the one being made.
-   */
-  private transactionalProducer(topic: string, partition: number): Promise<Producer> {
-    const id = this.transactionalId(topic, partition);
-    const existing = this.transactional.get(id);
-    if (existing) return existing;
-    const producer = this.kafka.producer({
-      ...PRODUCER_DEFAULTS,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionalId: id,
-      allowAutoTopicCreation: false,
-    });
-    const ready = (async () => {
-      await producer.connect();
-      // kafkajs registers the transactional id (InitProducerId) when a first transaction begins.
-      await (await producer.transaction()).abort();
-      return producer;
-    })();
-    this.transactional.set(id, ready);
-    ready.catch(() => {
-      if (this.transactional.get(id) === ready) this.transactional.delete(id);
-      void producer.disconnect().catch(() => undefined);
-    });
-    return ready;
-  }
-
-  /** exactly-once, on each assignment: producers for the partitions gained, closed for those lost. */
-  private async prepareProducers(assignment: Record<string, number[]>): Promise<void> {
-    await this.closeRevokedProducers(assignment);
-    if (this.config.delivery !== "exactly-once") return;
-    const made = Object.entries(assignment).flatMap(([topic, partitions]) =>
-      partitions.map((partition) => this.transactionalProducer(topic, partition)),
-    );
-    for (const result of await Promise.allSettled(made))
-      if (result.status === "rejected")
-        this.logger.warn({ err: result.reason }, "making a transactional producer failed; retried on first use");
-  }
-
-  /** Closes the transactional producers of partitions this member no longer owns. */
-  private async closeRevokedProducers(assignment: Record<string, number[]>): Promise<void> {
-    const owned = new Set(
-      Object.entries(assignment).flatMap(([topic, partitions]) =>
-        partitions.map((p) => this.transactionalId(topic, p)),
-      ),
-    );
-    for (const [id, producer] of this.transactional) {
-      if (owned.has(id)) continue;
-      this.transactional.delete(id);
-      await disconnectQuietly(producer);
-    }
   }
 
   private count(topic: string, summary: ChunkSummary, timestamps: number[]): void {
@@ -425,12 +206,7 @@ export class Worker {
       : Promise.resolve("stopped" as const);
     if ((await Promise.race([stopped, grace])) === "timeout")
       this.logger.warn("grace period over: abandoning the in-flight batch uncommitted");
-    await Promise.allSettled([
-      this.consumer?.disconnect(),
-      this.producer?.disconnect(),
-      ...[...this.transactional.values()].map(disconnectQuietly),
-      this.admin?.then((admin) => admin.disconnect()),
-    ]);
+    await Promise.allSettled([this.consumer?.disconnect(), this.delivery.stop()]);
     await this.transformer?.close();
     this.logger.info("cdp-router worker stopped");
   }

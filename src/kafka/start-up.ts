@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Kafka } from "kafkajs";
+import { RecordEncoder } from "../avro/encoder.js";
+import { RegistryAdmin } from "../avro/schema-registry.js";
+import { loadTopicSchemas } from "../avro/schemas.js";
+import type { Logger } from "../ops/logger.js";
+import { classifyOperational } from "../ops/operational-errors.js";
+import type { WorkerConfig } from "../ops/worker-config.js";
+import { checkKafkaTls } from "./client.js";
+import { backoffDelay } from "./partition-backoff.js";
+import { ensureTopics } from "./topic-admin.js";
+import { ALL_TOPICS } from "./topics.js";
+import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
+
+/**
+ * A start-up step, retried with capped exponential backoff while `running()`, unless the error is
+ * one no retry cures (ops/operational-errors): that one is thrown at once, classified.
+ */
+export async function withRetries<T>(
+  what: string,
+  work: () => Promise<T>,
+  running: () => boolean,
+  logger: Logger,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      // Refused credentials, an untrusted certificate, an incompatible schema: no retry cures them.
+      const classified = classifyOperational(error);
+      if (classified && !classified.retriable) throw classified;
+      if (!running()) throw error;
+      const delay = backoffDelay(attempt);
+      logger.warn({ err: error, attempt, delayMs: delay }, `${what} failed; retrying`);
+      await sleep(delay);
+    }
+  }
+}
+
+/**
+ * Everything the worker needs before it joins its group: Kafka reachable, every topic there
+ * (created when missing), the schemas registered, and the transformer chosen (on its own thread,
+ * or inline). `onThreadFailure` is told when the transform thread dies.
+ */
+export async function prepareWorker(
+  kafka: Kafka,
+  config: WorkerConfig,
+  logger: Logger,
+  running: () => boolean,
+  onThreadFailure: (error: Error) => void,
+): Promise<ChunkTransformer> {
+  const admin = kafka.admin();
+  await withRetries(
+    "connecting to Kafka",
+    async () => {
+      await checkKafkaTls(config);
+      await admin.connect();
+    },
+    running,
+    logger,
+  );
+  const topics = [...new Set([...config.inputTopics, ...ALL_TOPICS])];
+  const plan = await withRetries(
+    "creating topics",
+    () => ensureTopics(admin, topics, config.topicPartitions, config.topicReplication),
+    running,
+    logger,
+  );
+  await admin.disconnect();
+  if (plan.created.length > 0) logger.info({ topics: plan.created }, "created topics");
+
+  const registry = new RegistryAdmin(
+    config.registry.url,
+    config.registry.username
+      ? { username: config.registry.username, password: config.registry.password ?? "" }
+      : undefined,
+  );
+  const encoder = await withRetries(
+    "registering schemas",
+    () => RecordEncoder.create(registry, loadTopicSchemas()),
+    running,
+    logger,
+  );
+  const setup = { pipeline: config.pipeline, workerId: config.workerId, maxRecordBytes: config.maxRecordBytes };
+  return config.transformThread
+    ? ThreadTransformer.start({ ...setup, schemaIds: encoder.schemaIds() }, onThreadFailure)
+    : new InlineTransformer(setup, encoder);
+}
