@@ -8,6 +8,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // The property tests take 1-3 s on an idle machine and several times that while a broker
+          // and workers share its 2 cores (a chaos campaign): a time limit is not what they test.
+          testTimeout: 60_000,
         },
       },
       {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { loadWorkerConfig, WORKER_VARIABLES } from "../ops/worker-config.js";
+import { settingsHelp } from "../ops/settings.js";
+import { loadWorkerConfig } from "../ops/worker-config.js";
 import { runWorker } from "./worker-runner.js";
 
 export function runCommand(): Command {
@@ -9,7 +10,7 @@ export function runCommand(): Command {
     )
     .addHelpText(
       "after",
-      `\nConfigured by environment variables (or CDP_CONFIG_FILE, a JSON file of the same names):\n  ${WORKER_VARIABLES.join("\n  ")}`,
+      `\nConfigured by environment variables (or CDP_CONFIG_FILE, a JSON file of the same names; README has what each does):\n${settingsHelp()}`,
     )
     .action(async () => {
       await runWorker(loadWorkerConfig(process.env));

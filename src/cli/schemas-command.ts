@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { checkSchemas, registerSchemas } from "../avro/schema-management.js";
 import { RegistryAdmin } from "../avro/schema-registry.js";
 import { loadTopicSchemas, SCHEMAS_DIR } from "../avro/schemas.js";
+import { loadRegistryConfig } from "../ops/worker-config.js";
 import { resolveEndpoints } from "../stack/endpoints.js";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -13,10 +14,12 @@ interface SchemaOptions {
 }
 
 function admin(options: SchemaOptions): RegistryAdmin {
-  const url = options.registry ?? resolveEndpoints(process.env, 1).registryUrl;
-  const username = process.env.SCHEMA_REGISTRY_USERNAME;
-  const password = process.env.SCHEMA_REGISTRY_PASSWORD ?? "";
-  return new RegistryAdmin(url, username ? { username, password } : undefined);
+  // The same settings as the worker's (the environment or CDP_CONFIG_FILE), --registry first.
+  const registry = loadRegistryConfig(process.env, options.registry, resolveEndpoints(process.env, 1).registryUrl);
+  return new RegistryAdmin(
+    registry.url,
+    registry.username ? { username: registry.username, password: registry.password ?? "" } : undefined,
+  );
 }
 
 function withCommonOptions(command: Command): Command {

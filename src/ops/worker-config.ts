@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { ConfigError, wholeNumberSetting } from "../core/settings.js";
+import { ConfigError, deepFreeze, wholeNumberSetting } from "../core/settings.js";
 import { RAW_TOPICS } from "../core/topics.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { isJsonObject } from "../events/json.js";
 import { type PipelineConfig, parsePipelineConfig } from "../pipeline/config.js";
+import { type SettingSpec, WORKER_SETTINGS, type WorkerVariable } from "./settings.js";
 
 export type DeliveryMode = "at-least-once" | "exactly-once";
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
@@ -54,42 +55,11 @@ export interface WorkerConfig {
 }
 
 /** The variables the worker reads: the same names work in CDP_CONFIG_FILE (JSON), where env wins. */
-export const WORKER_VARIABLES = [
-  "KAFKA_BROKERS",
-  "KAFKA_CLIENT_ID",
-  "KAFKA_SASL_MECHANISM",
-  "KAFKA_SASL_USERNAME",
-  "KAFKA_SASL_PASSWORD",
-  "KAFKA_TLS",
-  "KAFKA_TLS_CA_FILE",
-  "KAFKA_TLS_CERT_FILE",
-  "KAFKA_TLS_KEY_FILE",
-  "KAFKA_TLS_REJECT_UNAUTHORIZED",
-  "SCHEMA_REGISTRY_URL",
-  "SCHEMA_REGISTRY_USERNAME",
-  "SCHEMA_REGISTRY_PASSWORD",
-  "CDP_GROUP_ID",
-  "CDP_INPUT_TOPICS",
-  "CDP_DELIVERY",
-  "CDP_WORKER_ID",
-  "CDP_HTTP_PORT",
-  "CDP_SHUTDOWN_GRACE_MS",
-  "CDP_SESSION_TIMEOUT_MS",
-  "CDP_MAX_RESTARTS",
-  "CDP_TOPIC_PARTITIONS",
-  "CDP_TOPIC_REPLICATION",
-  "CDP_CHUNK_SIZE",
-  "CDP_CHUNK_BYTES",
-  "CDP_MAX_RECORD_BYTES",
-  "CDP_TRANSFORM_THREAD",
-  "CDP_MAX_BYTES_PER_PARTITION",
-  "CDP_COMMIT_INTERVAL_MS",
-  "CDP_PARTITIONS_CONCURRENTLY",
-  "CDP_LOG_LEVEL",
-  "CDP_PIPELINE_CONFIG",
-] as const;
+export const WORKER_VARIABLES = (Object.keys(WORKER_SETTINGS) as WorkerVariable[]).filter(
+  (name) => name !== "CDP_CONFIG_FILE",
+);
 
-type Variables = Partial<Record<(typeof WORKER_VARIABLES)[number], string>>;
+type Variables = Partial<Record<WorkerVariable, string>>;
 
 function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Variables; pipeline: unknown } {
   const vars: Variables = {};
@@ -101,7 +71,7 @@ function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Vari
       if (!isJsonObject(parsed)) throw new Error("it is not a JSON object");
       for (const [key, value] of Object.entries(parsed)) {
         if (key === "pipeline") pipeline = value;
-        else if ((WORKER_VARIABLES as readonly string[]).includes(key)) vars[key as keyof Variables] = String(value);
+        else if ((WORKER_VARIABLES as readonly string[]).includes(key)) vars[key as WorkerVariable] = String(value);
         else problems.push(`CDP_CONFIG_FILE: ${key} is not a setting`);
       }
     } catch (error) {
@@ -122,31 +92,45 @@ function readVariables(env: NodeJS.ProcessEnv, problems: string[]): { vars: Vari
   return { vars, pipeline };
 }
 
-/** A true/false variable: the problem quotes the variable as it was set. */
-function flag(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
-  if (value === undefined) return fallback;
+type Spec<T extends SettingSpec["type"]> = Extract<SettingSpec, { type: T }>;
+type VariableOf<T extends SettingSpec["type"]> = {
+  [K in WorkerVariable]: (typeof WORKER_SETTINGS)[K] extends { type: T } ? K : never;
+}[WorkerVariable];
+
+/** A true/false variable (its default from WORKER_SETTINGS): the problem quotes the variable as it was set. */
+function flag(name: VariableOf<"boolean">, vars: Variables, problems: string[]): boolean {
+  const spec: Spec<"boolean"> = WORKER_SETTINGS[name];
+  const value = vars[name];
+  if (value === undefined) return spec.default;
   if (value === "true" || value === "false") return value === "true";
   problems.push(`${name}=${value}: must be true or false`);
-  return fallback;
+  return spec.default;
 }
 
-/** A whole-number variable from `min` to `max`: the problem quotes the variable as it was set. */
-function integer(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
+/** A whole-number variable within its range (WORKER_SETTINGS): the problem quotes the variable as it was set. */
+function integer(name: VariableOf<"integer">, vars: Variables, problems: string[]): number {
+  const spec: Spec<"integer"> = WORKER_SETTINGS[name];
+  const value = vars[name];
   return wholeNumberSetting(
     `${name}=${value}:`,
     value === undefined ? undefined : Number(value),
-    fallback,
-    min,
-    max,
+    spec.default,
+    spec.min,
+    spec.max,
     problems,
   );
+}
+
+/** One of a variable's choices (WORKER_SETTINGS), or its default when unset. */
+function choice(name: VariableOf<"choice">, vars: Variables, problems: string[]): string {
+  const spec: Spec<"choice"> = WORKER_SETTINGS[name];
+  const value = vars[name] ?? spec.default;
+  if (!spec.choices.includes(value)) {
+    const last = spec.choices[spec.choices.length - 1];
+    problems.push(`${name}=${value}: must be ${spec.choices.slice(0, -1).join(", ")} or ${last}`);
+    return spec.default;
+  }
+  return value;
 }
 
 function list(value: string | undefined): string[] {
@@ -164,6 +148,38 @@ function readFile(name: string, path: string | undefined, problems: string[]): s
     problems.push(`${name}=${path}: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+function registrySettings(
+  vars: Variables,
+  defaultUrl: string | undefined,
+  problems: string[],
+): WorkerConfig["registry"] {
+  const url = vars.SCHEMA_REGISTRY_URL ?? defaultUrl;
+  if (!url) problems.push("SCHEMA_REGISTRY_URL is required");
+  else if (!/^https?:\/\/\S+$/.test(url)) problems.push(`SCHEMA_REGISTRY_URL=${url}: must be an http(s) URL`);
+  return {
+    url: url ?? "",
+    ...(vars.SCHEMA_REGISTRY_USERNAME
+      ? { username: vars.SCHEMA_REGISTRY_USERNAME, password: vars.SCHEMA_REGISTRY_PASSWORD ?? "" }
+      : {}),
+  };
+}
+
+/**
+ * The registry settings alone, read as the worker reads them (the environment, or
+ * CDP_CONFIG_FILE), for `cdp-router schemas`; `url` (its --registry option) wins.
+ */
+export function loadRegistryConfig(
+  env: NodeJS.ProcessEnv,
+  url: string | undefined,
+  defaultUrl: string,
+): WorkerConfig["registry"] {
+  const problems: string[] = [];
+  const { vars } = readVariables(env, problems);
+  const registry = registrySettings(url ? { ...vars, SCHEMA_REGISTRY_URL: url } : vars, defaultUrl, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(registry);
 }
 
 /**
@@ -206,18 +222,13 @@ export function loadWorkerConfig(
       ...(ca ? { ca } : {}),
       ...(cert ? { cert } : {}),
       ...(key ? { key } : {}),
-      rejectUnauthorized: vars.KAFKA_TLS_REJECT_UNAUTHORIZED !== "false",
+      rejectUnauthorized: flag("KAFKA_TLS_REJECT_UNAUTHORIZED", vars, problems),
     };
   }
 
-  const registryUrl = vars.SCHEMA_REGISTRY_URL ?? defaults.registryUrl;
-  if (!registryUrl) problems.push("SCHEMA_REGISTRY_URL is required");
-  else if (!/^https?:\/\/\S+$/.test(registryUrl))
-    problems.push(`SCHEMA_REGISTRY_URL=${registryUrl}: must be an http(s) URL`);
+  const registry = registrySettings(vars, defaults.registryUrl, problems);
 
-  const delivery = vars.CDP_DELIVERY ?? "at-least-once";
-  if (delivery !== "at-least-once" && delivery !== "exactly-once")
-    problems.push(`CDP_DELIVERY=${delivery}: must be at-least-once or exactly-once`);
+  const delivery = choice("CDP_DELIVERY", vars, problems) as DeliveryMode;
 
   const inputTopics = vars.CDP_INPUT_TOPICS ? list(vars.CDP_INPUT_TOPICS) : [...RAW_TOPICS];
   if (inputTopics.length === 0) problems.push("CDP_INPUT_TOPICS names no topic");
@@ -235,61 +246,30 @@ export function loadWorkerConfig(
   const config = {
     kafka: {
       brokers,
-      clientId: vars.KAFKA_CLIENT_ID ?? "cdp-router",
+      clientId: vars.KAFKA_CLIENT_ID ?? WORKER_SETTINGS.KAFKA_CLIENT_ID.default,
       ...(sasl ? { sasl } : {}),
       ...(tls ? { tls } : {}),
     },
-    registry: {
-      url: registryUrl ?? "",
-      ...(vars.SCHEMA_REGISTRY_USERNAME
-        ? { username: vars.SCHEMA_REGISTRY_USERNAME, password: vars.SCHEMA_REGISTRY_PASSWORD ?? "" }
-        : {}),
-    },
-    groupId: vars.CDP_GROUP_ID ?? "cdp-router",
+    registry,
+    groupId: vars.CDP_GROUP_ID ?? WORKER_SETTINGS.CDP_GROUP_ID.default,
     inputTopics,
-    delivery: delivery as DeliveryMode,
+    delivery,
     workerId: vars.CDP_WORKER_ID ?? `${hostname()}-${process.pid}`,
-    httpPort: integer("CDP_HTTP_PORT", vars.CDP_HTTP_PORT, 9464, 0, 65535, problems),
-    shutdownGraceMs: integer("CDP_SHUTDOWN_GRACE_MS", vars.CDP_SHUTDOWN_GRACE_MS, 25_000, 0, 600_000, problems),
-    // The broker's group.min.session.timeout.ms (6 s) and group.max.session.timeout.ms (30 min) bound it.
-    sessionTimeoutMs: integer(
-      "CDP_SESSION_TIMEOUT_MS",
-      vars.CDP_SESSION_TIMEOUT_MS,
-      30_000,
-      6_000,
-      1_800_000,
-      problems,
-    ),
-    maxRestarts: integer("CDP_MAX_RESTARTS", vars.CDP_MAX_RESTARTS, 10, 0, 1_000, problems),
-    topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars.CDP_TOPIC_PARTITIONS, 3, 1, 10_000, problems),
-    topicReplication: integer("CDP_TOPIC_REPLICATION", vars.CDP_TOPIC_REPLICATION, -1, -1, 32, problems),
-    chunkSize: integer("CDP_CHUNK_SIZE", vars.CDP_CHUNK_SIZE, 500, 1, 100_000, problems),
-    transformThread: flag("CDP_TRANSFORM_THREAD", vars.CDP_TRANSFORM_THREAD, true, problems),
-    // The broker's default max.message.bytes (1,048,588) less room for the batch and record headers.
-    maxRecordBytes: integer("CDP_MAX_RECORD_BYTES", vars.CDP_MAX_RECORD_BYTES, 1_048_000, 1_024, 1024 ** 3, problems),
-    chunkBytes: integer("CDP_CHUNK_BYTES", vars.CDP_CHUNK_BYTES, 256 * 1024, 1024, 64 * 1024 * 1024, problems),
-    maxBytesPerPartition: integer(
-      "CDP_MAX_BYTES_PER_PARTITION",
-      vars.CDP_MAX_BYTES_PER_PARTITION,
-      1024 * 1024,
-      1024,
-      64 * 1024 * 1024,
-      problems,
-    ),
-    partitionsConcurrently: integer(
-      "CDP_PARTITIONS_CONCURRENTLY",
-      vars.CDP_PARTITIONS_CONCURRENTLY,
-      4,
-      1,
-      64,
-      problems,
-    ),
-    commitIntervalMs: integer("CDP_COMMIT_INTERVAL_MS", vars.CDP_COMMIT_INTERVAL_MS, 5_000, 100, 600_000, problems),
-    logLevel: vars.CDP_LOG_LEVEL ?? "info",
+    httpPort: integer("CDP_HTTP_PORT", vars, problems),
+    shutdownGraceMs: integer("CDP_SHUTDOWN_GRACE_MS", vars, problems),
+    sessionTimeoutMs: integer("CDP_SESSION_TIMEOUT_MS", vars, problems),
+    maxRestarts: integer("CDP_MAX_RESTARTS", vars, problems),
+    topicPartitions: integer("CDP_TOPIC_PARTITIONS", vars, problems),
+    topicReplication: integer("CDP_TOPIC_REPLICATION", vars, problems),
+    chunkSize: integer("CDP_CHUNK_SIZE", vars, problems),
+    transformThread: flag("CDP_TRANSFORM_THREAD", vars, problems),
+    maxRecordBytes: integer("CDP_MAX_RECORD_BYTES", vars, problems),
+    chunkBytes: integer("CDP_CHUNK_BYTES", vars, problems),
+    maxBytesPerPartition: integer("CDP_MAX_BYTES_PER_PARTITION", vars, problems),
+    partitionsConcurrently: integer("CDP_PARTITIONS_CONCURRENTLY", vars, problems),
+    commitIntervalMs: integer("CDP_COMMIT_INTERVAL_MS", vars, problems),
+    logLevel: choice("CDP_LOG_LEVEL", vars, problems),
   };
-  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(config.logLevel)) {
-    problems.push(`CDP_LOG_LEVEL=${config.logLevel}: must be fatal, error, warn, info, debug, trace or silent`);
-  }
   if (problems.length > 0 || !pipeline) throw new ConfigError(problems);
-  return Object.freeze({ ...config, pipeline });
+  return deepFreeze({ ...config, pipeline });
 }
