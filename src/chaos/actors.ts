@@ -8,6 +8,8 @@ import { findByMarker } from "../stack/processes.js";
 import { registryNode } from "../stack/registry-node.js";
 
 const CLI = fileURLToPath(new URL("../../bin/cdp-router.js", import.meta.url));
+/** The workers' shutdown grace (CDP_SHUTDOWN_GRACE_MS, 25 s) and 20 s to disconnect. */
+const STOP_LIMIT_MS = 45_000;
 
 export interface Worker {
   readonly name: string;
@@ -53,7 +55,29 @@ export class WorkerPool {
   /** Workers that exited on their own (not by a fault): a fault the cluster survives must not end one. */
   readonly unexpectedExits: string[] = [];
 
+  /** Workers that did not exit within STOP_LIMIT_MS of a SIGTERM (then SIGKILLed): a worker must never hang on stop. */
+  readonly hungOnStop: string[] = [];
+
   private stopping = false;
+
+  /**
+   * SIGTERM, then waits for the exit: a worker stops within its shutdown grace (25 s by
+   * default) plus its disconnects. One that does not is counted as hung and SIGKILLed, so that a
+   * hang fails the campaign instead of stalling it.
+   */
+  async terminate(worker: Worker): Promise<void> {
+    worker.child.kill("SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<"hung">((resolve) => {
+      timer = setTimeout(() => resolve("hung"), STOP_LIMIT_MS);
+    });
+    if ((await Promise.race([worker.exited, limit])) === "hung") {
+      this.hungOnStop.push(worker.name);
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+    }
+    clearTimeout(timer);
+  }
 
   watch(worker: Worker, expected: () => boolean): void {
     worker.exited.then((code) => {
@@ -63,8 +87,7 @@ export class WorkerPool {
 
   async stopAll(): Promise<void> {
     this.stopping = true;
-    for (const worker of this.alive()) worker.child.kill("SIGTERM");
-    await Promise.all(this.workers.map((worker) => worker.exited));
+    await Promise.all(this.alive().map((worker) => this.terminate(worker)));
   }
 }
 

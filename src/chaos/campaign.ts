@@ -429,12 +429,14 @@ async function main(): Promise<number> {
     sent.failed !== 0 ||
     sent.sent !== sent.produced ||
     catchUpSeconds === undefined ||
-    pool.unexpectedExits.length > 0;
+    pool.unexpectedExits.length > 0 ||
+    pool.hungOnStop.length > 0;
   console.log(
     `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${sent.produced} produced=${sent.sent} produce_failed=${sent.failed} ` +
       `faults=${done} (${faultsLine}) expected_records=${result.expected} read=${result.read} missing=${result.missing} ` +
       `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${catchUpSeconds !== undefined} ` +
-      `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} logs=${dir}`,
+      `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} ` +
+      `hung_on_sigterm=${pool.hungOnStop.length} logs=${dir}`,
   );
   say(`recovery (median/max seconds until input written before the fault's end was committed): ${clock.summary()}`);
   if (result.missingExamples.length > 0) {
@@ -442,6 +444,7 @@ async function main(): Promise<number> {
     say(`missing, for example: ${result.missingExamples.slice(0, 5).join(" | ")} (all in ${join(dir, "missing.txt")})`);
   }
   if (pool.unexpectedExits.length > 0) say(`workers that ended by themselves: ${pool.unexpectedExits.join(", ")}`);
+  if (pool.hungOnStop.length > 0) say(`workers that did not exit after SIGTERM: ${pool.hungOnStop.join(", ")}`);
   return failed ? 1 : 0;
 }
 

@@ -74,8 +74,12 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       const worker = pick(running(ctx), random);
       if (!worker) return "no worker to stop";
       ctx.endedOnPurpose.add(worker.name);
-      worker.child.kill(kind === "kill_worker" ? "SIGKILL" : "SIGTERM");
-      await worker.exited;
+      if (kind === "kill_worker") {
+        worker.child.kill("SIGKILL");
+        await worker.exited;
+      } else {
+        await pool.terminate(worker);
+      }
       const replacement = pool.start();
       pool.watch(replacement, () => ctx.endedOnPurpose.has(replacement.name));
       return `${kind === "kill_worker" ? "SIGKILL" : "SIGTERM"} ${worker.name}, started ${replacement.name}`;
@@ -123,8 +127,7 @@ export async function runFault(kind: FaultKind, ctx: FaultContext): Promise<stri
       const worker = pick(running(ctx), random);
       if (!worker) return "no worker to remove";
       ctx.endedOnPurpose.add(worker.name);
-      worker.child.kill("SIGTERM");
-      await worker.exited;
+      await pool.terminate(worker);
       return `removed ${worker.name} (SIGTERM)`;
     }
     case "raise_partitions":
