@@ -1,7 +1,7 @@
 import type { Message } from "kafkajs";
 import type { RecordEncoder } from "../avro/encoder.js";
-import type { DeliveryMark } from "../core/outcome.js";
-import { type DeadLetter, eachWarningCode, type RecordResult } from "../core/outcome.js";
+import { tally, tallySkipsAndWarnings } from "../core/counts.js";
+import type { DeadLetter, DeliveryMark, RecordResult } from "../core/outcome.js";
 import { DEAD_LETTER_TOPIC } from "../core/topics.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { deadLetterRecord } from "./dead-letters.js";
@@ -42,10 +42,6 @@ function push(byTopic: Map<string, Message[]>, topic: string, message: Message):
   const list = byTopic.get(topic);
   if (list) list.push(message);
   else byTopic.set(topic, [message]);
-}
-
-function tally(counts: Record<string, number>, label: string): void {
-  counts[label] = (counts[label] ?? 0) + 1;
 }
 
 function emptySummary(): ChunkSummary {
@@ -114,8 +110,7 @@ export function chunkOutputs(
         });
       }
     }
-    for (const skipped of result.skipped) tally(summary.skipped, skipped.reason);
-    eachWarningCode(result, (code) => tally(summary.warnings, code));
+    tallySkipsAndWarnings(result, summary.skipped, summary.warnings);
     const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
     if (refused.length === 0) continue;
     for (const deadLetter of refused) {

@@ -1,21 +1,21 @@
-import { eachWarningCode, type InputOutcome, type RecordResult } from "../core/outcome.js";
+import { type Counts, tally, tallySkipsAndWarnings } from "../core/counts.js";
+import type { InputOutcome, RecordResult } from "../core/outcome.js";
 
 /** Counts of what a run of the pipeline produced; inputs always equal routed + skipped + dead letters. */
 export class OutcomeSummary {
   inputs = 0;
   readonly outcomes: Record<InputOutcome, number> = { routed: 0, skipped: 0, dead_letter: 0 };
-  readonly recordsByDestination = new Map<string, number>();
-  readonly skipsByReason = new Map<string, number>();
-  readonly deadLettersByCode = new Map<string, number>();
-  readonly warningsByCode = new Map<string, number>();
+  readonly recordsByDestination: Counts = {};
+  readonly skipsByReason: Counts = {};
+  readonly deadLettersByCode: Counts = {};
+  readonly warningsByCode: Counts = {};
 
   add(result: RecordResult): void {
     this.inputs += 1;
     this.outcomes[result.outcome] += 1;
-    for (const record of result.routed) increment(this.recordsByDestination, record.destination);
-    for (const skipped of result.skipped) increment(this.skipsByReason, skipped.reason);
-    for (const deadLetter of result.deadLetters) increment(this.deadLettersByCode, deadLetter.code);
-    eachWarningCode(result, (code) => increment(this.warningsByCode, code));
+    for (const record of result.routed) tally(this.recordsByDestination, record.destination);
+    for (const deadLetter of result.deadLetters) tally(this.deadLettersByCode, deadLetter.code);
+    tallySkipsAndWarnings(result, this.skipsByReason, this.warningsByCode);
   }
 
   /** One line per kind of count, for people. */
@@ -31,13 +31,10 @@ export class OutcomeSummary {
   }
 }
 
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function format(counts: Map<string, number>): string {
-  if (counts.size === 0) return "none";
-  return [...counts.entries()]
+function format(counts: Counts): string {
+  const entries = Object.entries(counts);
+  if (entries.length === 0) return "none";
+  return entries
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, count]) => `${key} ${count}`)
     .join(", ");
