@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -252,7 +261,11 @@ async function waitCaughtUp(admin: Admin, groupId: string, topic: string, clock:
 async function recheck(runId: string): Promise<number> {
   const dir = join(PROJECT_ROOT, ".cache", "chaos", runId);
   // The producer may have stopped before the end of the file: only its first `produced` lines count.
-  const produced = JSON.parse(readFileSync(join(dir, "produced.json"), "utf8")) as { produced: number };
+  // Runs from before the producer could stop early have no produced.json: all their lines count.
+  const producedFile = join(dir, "produced.json");
+  const produced = existsSync(producedFile)
+    ? (JSON.parse(readFileSync(producedFile, "utf8")) as { produced: number })
+    : { produced: Number.POSITIVE_INFINITY };
   const inputs: Array<{ bytes: Buffer }> = [];
   for await (const line of createInterface({ input: createReadStream(join(dir, "input.ndjson")) })) {
     if (inputs.length >= produced.produced) break;
