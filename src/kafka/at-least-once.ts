@@ -14,14 +14,21 @@ export class AtLeastOnceDelivery implements Delivery {
 
   constructor(private readonly kafka: Kafka) {}
 
-  /** Made once start-up has reached Kafka: a producer connects as soon as it is made. */
-  start(): Promise<void> {
+  /**
+   * Made once start-up has reached Kafka (a producer connects as soon as it is made). Each call
+   * makes a fresh producer, so that a failed start can be retried: kafkajs's idempotent producer
+   * does not retry registering itself (InitProducerId) with a broker that refuses the connection
+   * (one still listed while it restarts), and the chaos campaign saw workers exit there.
+   */
+  async start(): Promise<void> {
+    const previous = this.producer;
     this.producer = new RenewableProducer(this.kafka, {
       ...PRODUCER_DEFAULTS,
       idempotent: true,
       maxInFlightRequests: 5,
     });
-    return this.producer.connect();
+    await previous?.disconnect().catch(() => undefined);
+    await this.producer.connect();
   }
 
   async assigned(): Promise<void> {}

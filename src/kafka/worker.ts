@@ -10,7 +10,7 @@ import type { Delivery } from "./delivery.js";
 import { ExactlyOnceDelivery } from "./exactly-once.js";
 import type { ChunkSummary } from "./outputs.js";
 import { PartitionBackoff } from "./partition-backoff.js";
-import { prepareWorker } from "./start-up.js";
+import { prepareWorker, withRetries } from "./start-up.js";
 import type { ChunkTransformer } from "./transformer.js";
 
 export interface WorkerState {
@@ -68,7 +68,12 @@ export class Worker {
         this.onCrash(error);
       },
     );
-    await this.delivery.start();
+    await withRetries(
+      "connecting the producer",
+      () => this.delivery.start(),
+      () => this.running,
+      logger,
+    );
     const consumer = this.kafka.consumer({
       groupId: config.groupId,
       allowAutoTopicCreation: false,
@@ -99,8 +104,15 @@ export class Worker {
       logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
       if (!payload.restart) this.onCrash(payload.error);
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...config.inputTopics], fromBeginning: true });
+    await withRetries(
+      "joining the consumer group",
+      async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [...config.inputTopics], fromBeginning: true });
+      },
+      () => this.running,
+      logger,
+    );
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: this.delivery.consumerCommits,
