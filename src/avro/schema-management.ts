@@ -1,4 +1,4 @@
-import type { RegistryAdmin } from "./schema-registry.js";
+import { type RegistryAdmin, RegistryError } from "./schema-registry.js";
 import { avroType, type TopicSchema } from "./schemas.js";
 
 export const COMPATIBILITY = "BACKWARD";
@@ -18,19 +18,45 @@ export async function registerSchemas(admin: RegistryAdmin, schemas: Iterable<To
   const results: RegisterResult[] = [];
   for (const schema of schemas) {
     const existing = await admin.lookup(schema.subject, schema.text);
-    if ((await admin.compatibility(schema.subject)) !== COMPATIBILITY)
-      await admin.setCompatibility(schema.subject, COMPATIBILITY);
+    await ensureCompatibility(admin, schema.subject);
     if (existing) {
       results.push({ subject: schema.subject, status: "unchanged", id: existing.id });
       continue;
     }
-    results.push({
-      subject: schema.subject,
-      status: "registered",
-      id: await admin.register(schema.subject, schema.text),
-    });
+    results.push({ subject: schema.subject, status: "registered", id: await register(admin, schema) });
   }
   return results;
+}
+
+/** A registry conflict (409): what a second worker starting at the same moment meets. */
+const isConflict = (error: unknown) => error instanceof RegistryError && error.status === 409;
+
+/**
+ * Sets the subject's BACKWARD rule unless it has it. Workers starting together race to set it,
+ * and the registry refuses the second (Apicurio: 409 "A rule named 'COMPATIBILITY' already
+ * exists"): a conflict is fine when the rule is there once it is read again.
+ */
+async function ensureCompatibility(admin: RegistryAdmin, subject: string): Promise<void> {
+  if ((await admin.compatibility(subject)) === COMPATIBILITY) return;
+  try {
+    await admin.setCompatibility(subject, COMPATIBILITY);
+  } catch (error) {
+    if (!isConflict(error) || (await admin.compatibility(subject)) !== COMPATIBILITY) throw error;
+  }
+}
+
+/**
+ * Registers a version. A conflict is fine when another worker registered the same schema at the
+ * same moment (it is then found); otherwise it is a schema the registry refuses as incompatible.
+ */
+async function register(admin: RegistryAdmin, schema: TopicSchema): Promise<number> {
+  try {
+    return await admin.register(schema.subject, schema.text);
+  } catch (error) {
+    const registered = isConflict(error) ? await admin.lookup(schema.subject, schema.text) : undefined;
+    if (registered) return registered.id;
+    throw error;
+  }
 }
 
 export interface CheckResult {
