@@ -3,8 +3,11 @@
 // a kafkajs of another version, or a stock file that differs, fails the install loudly instead
 // of running unpatched. Plain Node (no TypeScript, no dependencies): it runs on whatever Node
 // npm runs. Why each patch exists: docs/kafkajs-patch.md.
+//
+// The stock file is kept beside the install, under node_modules/kafkajs/.stock/, so that tests and
+// `npm run bench:encode` can compare the patched encoding with stock kafkajs byte for byte.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,9 +37,13 @@ const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 for (const [file, stockHash] of Object.entries(stock.files)) {
   const target = join(kafkajsDir, file);
+  const stockCopy = join(kafkajsDir, ".stock", file);
   const patched = readFileSync(join(patchDir, file));
   const installed = readFileSync(target);
   if (installed.equals(patched)) {
+    if (!existsSync(stockCopy)) {
+      console.warn(`patch-kafkajs: ${file} is patched but its stock copy is missing; npm ci restores it`);
+    }
     console.log(`patch-kafkajs: ${file} already patched`);
     continue;
   }
@@ -45,6 +52,8 @@ for (const [file, stockHash] of Object.entries(stock.files)) {
       `${file} in kafkajs ${version} is neither the stock file nor the patched one (an older patch? npm ci reinstalls it stock); refusing to run unpatched`,
     );
   }
+  mkdirSync(dirname(stockCopy), { recursive: true });
+  writeFileSync(stockCopy, installed);
   writeFileSync(target, patched);
   console.log(`patch-kafkajs: patched kafkajs ${version} ${file}`);
 }

@@ -40,9 +40,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Seconds of load generated per fault, an upper bound: the producer is stopped once the last fault
  * has ended. A fault with its restart or stall takes up to about 20 s on this machine, one at a
- * time; overlapping faults come every 5 to 8 s.
+ * time; overlapping faults came every 10 to 16 s in the 150- and 200-fault runs (10 was too few:
+ * the producer ran out at 116 of 150 faults in one run).
  */
-const LOAD_SECONDS_PER_FAULT = { sequential: 25, overlap: 10 } as const;
+const LOAD_SECONDS_PER_FAULT = { sequential: 25, overlap: 16 } as const;
 /** Load that follows the last fault's end, so that the last fault is met by records in flight. */
 const TAIL_MS = 10_000;
 const INPUT_PARTITIONS = 6;
