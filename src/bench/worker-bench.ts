@@ -2,11 +2,15 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
+import { RecordEncoder } from "../avro/encoder.js";
+import { loadTopicSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
+import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
+import { type LatencyResult, measureLatency } from "./latency.js";
 
 // `npm run bench:worker [-- EVENTS]`: the worker's throughput in both delivery modes on a prepared
 // raw topic, beside a plain kafkajs pass-through on the same data, in the same run. Each runs in
@@ -95,12 +99,18 @@ async function measure(
 
 // How many records the worker writes per raw event (destination records and dead letters), from
 // the same deterministic events through the same pipeline: the pass-through writes exactly one.
-function outputsPerEvent(enabled?: string[]): number {
+// Also the mean size of a destination record (key + Confluent-framed Avro value), which the Java
+// reference producer writes.
+function outputsPerEvent(enabled?: string[]): { perEvent: number; meanRecordBytes: number } {
   const reference = createPipeline(
     parsePipelineConfig(enabled ? { destinations: { enabled } } : {}, DESTINATIONS),
     DESTINATIONS,
   );
+  const schemas = loadTopicSchemas();
+  const encoder = RecordEncoder.fromIds(schemas, new Map([...schemas.values()].map((schema) => [schema.subject, 1])));
   let outputs = 0;
+  let records = 0;
+  let recordBytes = 0;
   const events = generateEvents(count, 99);
   for (const event of events) {
     const result = reference.process({
@@ -109,16 +119,21 @@ function outputsPerEvent(enabled?: string[]): number {
       provenance: { topic: input, partition: 0, offset: "0" },
     });
     outputs += result.routed.length + result.deadLetters.length;
+    for (const record of result.routed) {
+      records++;
+      recordBytes +=
+        Buffer.byteLength(record.key) + (record.value === null ? 0 : encoder.encode(record.topic, record.value).length);
+    }
   }
-  return outputs / events.length;
+  return { perEvent: outputs / events.length, meanRecordBytes: Math.round(recordBytes / Math.max(1, records)) };
 }
-const workerFanOut = outputsPerEvent();
+const { perEvent: workerFanOut, meanRecordBytes } = outputsPerEvent();
 const fanOut: Record<string, number> = {
   passthrough: 1,
   fanout: Number(workerFanOut.toFixed(2)),
   alo: workerFanOut,
   eos: workerFanOut,
-  one: outputsPerEvent(["customerio"]),
+  one: outputsPerEvent(["customerio"]).perEvent,
 };
 
 const stamp = Date.now().toString(36);
@@ -167,8 +182,9 @@ const variants: Array<{ id: string; name: string; command: string[]; env: Record
     env: { ...common, CDP_PIPELINE_CONFIG: single },
   },
 ];
-// BENCH_ONLY=alo,eos runs a subset.
-const only = (process.env.BENCH_ONLY ?? variants.map((v) => v.id).join(",")).split(",");
+const extras = ["java", "latency-alo", "latency-eos"];
+// BENCH_ONLY=alo,eos,java runs a subset.
+const only = (process.env.BENCH_ONLY ?? [...variants.map((v) => v.id), ...extras].join(",")).split(",");
 const results: Result[] = [];
 for (const variant of variants.filter((v) => only.includes(v.id))) {
   const group = `bench-${variant.id}-${stamp}`;
@@ -180,6 +196,41 @@ for (const variant of variants.filter((v) => only.includes(v.id))) {
         : variant.command;
   results.push(await measure(variant.id, variant.name, command, { ...variant.env, CDP_GROUP_ID: group }, group));
 }
+
+// Kafka's Java producer on the same broker: as many records as the worker writes, of the worker's
+// mean record size, acks=all and idempotent like the worker; with its defaults and with the
+// batching that gave it the most here (batch.size=262144, linger.ms=20).
+const javaRuns: JavaProducerRun[] = [];
+if (only.includes("java")) {
+  const javaTopic = `bench.java.${stamp}`;
+  await admin.createTopics({ topics: [{ topic: javaTopic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  sinks.push(javaTopic);
+  const javaRecords = Math.round(total * workerFanOut);
+  const base = {
+    brokers: endpoints.brokers.join(","),
+    topic: javaTopic,
+    records: javaRecords,
+    recordBytes: meanRecordBytes,
+  };
+  javaRuns.push(await runJavaProducer({ ...base, extraProps: {}, label: "Java producer, defaults" }));
+  javaRuns.push(
+    await runJavaProducer({
+      ...base,
+      extraProps: { "batch.size": "262144", "linger.ms": "20" },
+      label: "Java producer, batch 256 KiB linger 20 ms",
+    }),
+  );
+}
+
+// Latency at a fixed rate, each delivery mode on a fresh topic.
+const latencies: LatencyResult[] = [];
+for (const mode of ["at-least-once", "exactly-once"] as const) {
+  if (!only.includes(mode === "at-least-once" ? "latency-alo" : "latency-eos")) continue;
+  latencies.push(
+    await measureLatency({ kafka, admin, root, env: common, mode, rate: 5_000, seconds: 30, warmUpSeconds: 5, stamp }),
+  );
+}
+
 await admin.deleteTopics({ topics: sinks }).catch(() => undefined);
 await admin.disconnect();
 
@@ -195,8 +246,34 @@ for (const r of results) {
     `  ${r.name.padEnd(24)} ${String(r.eventsPerSecond).padStart(8)} events/s ${percent(r.eventsPerSecond, baseline)} of pass-through ${percent(r.eventsPerSecond, fanOutBaseline)} of pass-through x${fanOut.fanout}  peak RSS ${String(r.peakRssMiB).padStart(4)} MiB  ${perEvent.toFixed(2)} records/event: ${Math.round(r.eventsPerSecond * perEvent)} records/s`,
   );
 }
+const bestJava = Math.max(...javaRuns.map((run) => run.recordsPerSecond));
+for (const run of javaRuns) {
+  console.log(
+    `  ${run.label.padEnd(42)} ${String(Math.round(run.recordsPerSecond)).padStart(8)} records/s of ${meanRecordBytes} bytes (${run.megabytesPerSecond} MB/s)`,
+  );
+}
+const recordsPerSecond = (id: string) => {
+  const r = results.find((result) => result.id === id);
+  return r ? r.eventsPerSecond * (fanOut[id] ?? 1) : Number.NaN;
+};
+if (javaRuns.length > 0) {
+  const ratio = (id: string) => (recordsPerSecond(id) / bestJava).toFixed(2);
+  console.log(
+    `  records/s as a fraction of the best Java run: at-least-once ${ratio("alo")}x (target 0.5x), exactly-once ${ratio("eos")}x, pass-through x${fanOut.fanout} ${ratio("fanout")}x, pass-through ${ratio("passthrough")}x`,
+  );
+}
+if (results.some((r) => r.id === "alo") && results.some((r) => r.id === "eos")) {
+  console.log(
+    `  exactly-once / at-least-once: ${(recordsPerSecond("eos") / recordsPerSecond("alo")).toFixed(2)}x (target 0.6x)`,
+  );
+}
+for (const l of latencies) {
+  console.log(
+    `  latency ${l.mode} at 5,000 events/s for 30 s (raw send to ${"cdp.customerio"} record read): p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (target 50 ms), max ${l.maxMs} ms after the first 5 s; p99 ${l.allP99Ms} ms with them (${l.outputs} records of ${l.produced} events)`,
+  );
+}
 console.log("  targets: at-least-once >= 80% of pass-through, exactly-once >= 50%");
 console.log(
   `  pass-through x${fanOut.fanout} writes the worker's number of records per event (same bytes, no transform): the cost of the fan-out alone`,
 );
-console.log(JSON.stringify({ total, results }));
+console.log(JSON.stringify({ total, meanRecordBytes, results, javaRuns, latencies }));

@@ -67,16 +67,33 @@ async function materialise(
   return target;
 }
 
-/** Resolves `org.apache.kafka:kafka_2.13:<version>` and its runtime dependencies; returns the lib folder. */
-export async function resolveKafka(artifactsDir: string, version: string, onDownload: () => void): Promise<string> {
-  const home = await materialise(join(artifactsDir, `kafka-${version}`), onDownload, async (staging) => {
-    writeFileSync(
-      join(staging, "pom.xml"),
-      pom([{ group: "org.apache.kafka", artifact: "kafka_2.13", version }, ...loggingDependencies(version)]),
-    );
+/** Resolves Maven artifacts with their runtime dependencies into `<artifactsDir>/<name>/lib`. */
+async function resolveLibraries(
+  artifactsDir: string,
+  name: string,
+  dependencies: MavenDependency[],
+  onDownload: () => void,
+): Promise<string> {
+  const home = await materialise(join(artifactsDir, name), onDownload, async (staging) => {
+    writeFileSync(join(staging, "pom.xml"), pom(dependencies));
     await maven(["dependency:copy-dependencies", "-DincludeScope=runtime", "-DoutputDirectory=lib"], staging);
   });
   return join(home, "lib");
+}
+
+/** Resolves `org.apache.kafka:kafka_2.13:<version>` and its runtime dependencies; returns the lib folder. */
+export function resolveKafka(artifactsDir: string, version: string, onDownload: () => void): Promise<string> {
+  const kafka = { group: "org.apache.kafka", artifact: "kafka_2.13", version };
+  return resolveLibraries(artifactsDir, `kafka-${version}`, [kafka, ...loggingDependencies(version)], onDownload);
+}
+
+/**
+ * Resolves `org.apache.kafka:kafka-tools:<version>` (ProducerPerformance, the reference producer
+ * of `npm run bench:worker`) and its runtime dependencies; returns the lib folder.
+ */
+export function resolveKafkaTools(artifactsDir: string, version: string, onDownload: () => void): Promise<string> {
+  const tools = { group: "org.apache.kafka", artifact: "kafka-tools", version };
+  return resolveLibraries(artifactsDir, `kafka-tools-${version}`, [tools, ...loggingDependencies(version)], onDownload);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveApicurio, resolveKafka } from "./artifacts.js";
+import { resolveApicurio, resolveKafka, resolveKafkaTools } from "./artifacts.js";
 import { CCOMPAT_PATH, resolveEndpoints, type StackEndpoints } from "./endpoints.js";
 import { findJava, type JavaRuntime } from "./java.js";
 import { clusterDir, type KafkaNode, kafkaNodes, prepareNode, runningPids, startNode } from "./kafka-nodes.js";
@@ -274,6 +274,22 @@ export async function stackUp(options: StackOptions = {}): Promise<StackEndpoint
     writeFileSync(layout.stateFile, `${JSON.stringify(state, null, 2)}\n`);
   });
   return endpoints;
+}
+
+/**
+ * Java and a classpath for Kafka's own tools of the stack's Kafka version (kafka-tools, resolved
+ * by Maven once): `npm run bench:worker` runs ProducerPerformance with them as its reference.
+ */
+export async function kafkaTools(
+  options: { env?: NodeJS.ProcessEnv; say?: (line: string) => void } = {},
+): Promise<{ java: string; classpath: string; version: string }> {
+  const env = options.env ?? process.env;
+  const version = kafkaVersionOf(env);
+  const java = requireJava(env, 17, `Kafka ${version}'s tools`);
+  const libDir = await resolveKafkaTools(stackLayout(env).artifacts, version, () =>
+    options.say?.(`kafka-tools ${version}: resolving org.apache.kafka:kafka-tools from Maven Central (once)`),
+  );
+  return { java: java.path, classpath: join(libDir, "*"), version };
 }
 
 export interface StopOptions {

@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Admin, Kafka } from "kafkajs";
+import { generateEvents } from "./event-generator.js";
+
+// The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
+// rate by a producer that stamps each raw record with the time it sends it; a reader of
+// cdp.customerio (read_committed, so an exactly-once record counts once its transaction has
+// committed) takes, for every output, the time it reads it minus that stamp: the worker keeps the
+// raw record's timestamp on its outputs. So the figure runs from the raw send to the output being
+// readable by a consumer: acknowledged, plus the reader's fetch.
+
+export interface LatencyOptions {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly root: string;
+  readonly env: Record<string, string>;
+  readonly mode: "at-least-once" | "exactly-once";
+  readonly rate: number;
+  readonly seconds: number;
+  /** Outputs of the first seconds (worker JIT, first metadata) are reported apart. */
+  readonly warmUpSeconds: number;
+  readonly stamp: string;
+}
+
+export interface LatencyResult {
+  readonly mode: string;
+  readonly produced: number;
+  readonly outputs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** The same, with the warm-up included. */
+  readonly allP99Ms: number;
+}
+
+const OBSERVED_TOPIC = "cdp.customerio";
+
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForStableGroup(admin: Admin, groupId: string, worker: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null) throw new Error(`the worker exited ${worker.exitCode} before joining its group`);
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    if (group?.state === "Stable" && group.members.length > 0) return;
+    await sleep(250);
+  }
+  throw new Error(`the worker's group ${groupId} was not stable within 120 s`);
+}
+
+export async function measureLatency(options: LatencyOptions): Promise<LatencyResult> {
+  const { kafka, admin, rate, seconds } = options;
+  const input = `bench.latency.${options.stamp}.${options.mode}`;
+  const groupId = `bench-latency-${options.mode}-${options.stamp}`;
+  await admin.createTopics({ topics: [{ topic: input, numPartitions: 3 }], waitForLeaders: true });
+
+  const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
+  const latencies: Array<{ at: number; ms: number }> = [];
+  await reader.connect();
+  await reader.subscribe({ topic: OBSERVED_TOPIC, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => reader.on(reader.events.GROUP_JOIN, () => resolve()));
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const message of batch.messages) latencies.push({ at: now, ms: now - Number(message.timestamp) });
+    },
+  });
+  await joined;
+
+  const worker = spawn(process.execPath, ["bin/cdp-router.js", "run"], {
+    cwd: options.root,
+    env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  try {
+    await waitForStableGroup(admin, groupId, worker);
+    await producer.connect();
+    const events = generateEvents(rate * seconds, 7);
+    const started = Date.now();
+    let sent = 0;
+    // Every 10 ms, what the schedule says is due: a slow send is caught up on, not skipped.
+    while (sent < events.length) {
+      const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * rate));
+      if (due > sent) {
+        const now = String(Date.now());
+        const batch = events.slice(sent, due).map((event) => ({ value: event.bytes, timestamp: now }));
+        await producer.send({ topic: input, acks: -1, messages: batch });
+        sent = due;
+      }
+      await sleep(10);
+    }
+    const producedAt = Date.now();
+    // Drained when nothing new has arrived for 3 s (at most 60 s after the last send).
+    let seen = -1;
+    while (latencies.length !== seen && Date.now() - producedAt < 60_000) {
+      seen = latencies.length;
+      await sleep(3_000);
+    }
+    const warmUpEnds = started + options.warmUpSeconds * 1000;
+    const steady = latencies
+      .filter((l) => l.at >= warmUpEnds)
+      .map((l) => l.ms)
+      .sort((a, b) => a - b);
+    const all = latencies.map((l) => l.ms).sort((a, b) => a - b);
+    return {
+      mode: options.mode,
+      produced: sent,
+      outputs: latencies.length,
+      p50Ms: percentile(steady, 0.5),
+      p99Ms: percentile(steady, 0.99),
+      maxMs: steady.at(-1) ?? Number.NaN,
+      allP99Ms: percentile(all, 0.99),
+    };
+  } finally {
+    worker.kill("SIGTERM");
+    await new Promise((resolve) => (worker.exitCode !== null ? resolve(undefined) : worker.on("exit", resolve)));
+    await producer.disconnect().catch(() => undefined);
+    await reader.disconnect().catch(() => undefined);
+    await admin.deleteTopics({ topics: [input] }).catch(() => undefined);
+  }
+}
