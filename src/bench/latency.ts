@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Admin, Kafka } from "kafkajs";
+import { loadTopicSchemas } from "../avro/schemas.js";
 import { generateEvents } from "./event-generator.js";
 
 // The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
-// rate by a producer that stamps each raw record with the time it sends it; a reader of
-// cdp.customerio (read_committed, so an exactly-once record counts once its transaction has
-// committed) takes, for every output, the time it reads it minus that stamp: the worker keeps the
-// raw record's timestamp on its outputs. So the figure runs from the raw send to the output being
-// readable by a consumer: acknowledged, plus the reader's fetch.
+// rate by a producer that stamps each raw record with the time it sends it; a reader of the
+// Customer.io topic (read_committed, so an exactly-once record counts once its transaction has
+// committed) takes, for every output, the time it reads it minus its raw event's send time (found
+// by the record's message_id: the generator numbers them). So the figure runs from the raw
+// record's timestamp to the output being readable by a consumer: acknowledged, plus the reader's
+// fetch.
 
 export interface LatencyOptions {
   readonly kafka: Kafka;
@@ -33,7 +35,14 @@ export interface LatencyResult {
   readonly allP99Ms: number;
 }
 
-const OBSERVED_TOPIC = "cdp.customerio";
+export const OBSERVED_TOPIC = "cdp.dest.customerio";
+
+/** The event index in a generated messageId (`msg-<seed>-<index>`). */
+export function eventIndexOf(messageId: unknown): number | undefined {
+  if (typeof messageId !== "string") return undefined;
+  const index = Number(messageId.slice(messageId.lastIndexOf("-") + 1));
+  return Number.isInteger(index) && index >= 0 ? index : undefined;
+}
 
 export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -62,13 +71,22 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
 
   const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
   const latencies: Array<{ at: number; ms: number }> = [];
+  const sentAt: number[] = [];
+  const schema = loadTopicSchemas().get(OBSERVED_TOPIC);
+  if (!schema) throw new Error(`no schema for ${OBSERVED_TOPIC}`);
   await reader.connect();
   await reader.subscribe({ topic: OBSERVED_TOPIC, fromBeginning: false });
   const joined = new Promise<void>((resolve) => reader.on(reader.events.GROUP_JOIN, () => resolve()));
   await reader.run({
     eachBatch: async ({ batch }) => {
       const now = Date.now();
-      for (const message of batch.messages) latencies.push({ at: now, ms: now - Number(message.timestamp) });
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        // Past the 5-byte Confluent header.
+        const record = schema.type.decode(message.value, 5).value as { message_id?: unknown } | undefined;
+        const sent = sentAt[eventIndexOf(record?.message_id) ?? -1];
+        if (sent !== undefined) latencies.push({ at: now, ms: now - sent });
+      }
     },
   });
   await joined;
@@ -82,6 +100,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   try {
     await waitForStableGroup(admin, groupId, worker);
     await producer.connect();
+    // Seed 7: message ids `msg-7-<index>`.
     const events = generateEvents(rate * seconds, 7);
     const started = Date.now();
     let sent = 0;
@@ -89,8 +108,9 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     while (sent < events.length) {
       const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * rate));
       if (due > sent) {
-        const now = String(Date.now());
-        const batch = events.slice(sent, due).map((event) => ({ value: event.bytes, timestamp: now }));
+        const now = Date.now();
+        for (let i = sent; i < due; i++) sentAt[i] = now;
+        const batch = events.slice(sent, due).map((event) => ({ value: event.bytes, timestamp: String(now) }));
         await producer.send({ topic: input, acks: -1, messages: batch });
         sent = due;
       }

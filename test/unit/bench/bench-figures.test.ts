@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { generateEvents } from "../../../src/bench/event-generator.js";
 import { parseProducerPerformance } from "../../../src/bench/java-producer.js";
-import { percentile } from "../../../src/bench/latency.js";
+import { eventIndexOf, percentile } from "../../../src/bench/latency.js";
 
 describe("bench:worker figures", () => {
   it("reads ProducerPerformance's final summary, not its progress lines", () => {
@@ -25,5 +26,16 @@ describe("bench:worker figures", () => {
     expect(percentile(sorted, 0.99)).toBe(198);
     expect(percentile([7], 0.99)).toBe(7);
     expect(percentile([], 0.5)).toBeNaN();
+  });
+
+  it("finds a generated event's index from its messageId, as the latency reader does", () => {
+    const events = generateEvents(50, 7);
+    // Some generated events are malformed on purpose: their index is simply not looked up.
+    const ids = events.map((event) => /"messageId":"(msg-[^"]+)"/.exec(event.bytes.toString())?.[1]);
+    const found = ids.flatMap((id, index) => (id === undefined ? [] : [[eventIndexOf(id), index]]));
+    expect(found.length).toBeGreaterThan(40);
+    for (const [fromId, index] of found) expect(fromId).toBe(index);
+    expect(eventIndexOf(null)).toBeUndefined();
+    expect(eventIndexOf("msg-7-x")).toBeUndefined();
   });
 });
