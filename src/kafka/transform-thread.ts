@@ -3,7 +3,7 @@ import { RecordEncoder } from "../avro/encoder.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { createPipeline } from "../pipeline/pipeline.js";
-import { packOutputs, unpackMessages } from "./chunk-wire.js";
+import { outputsTransferList, packOutputs, unpackMessages } from "./chunk-wire.js";
 import { chunkOutputs, type TransformTools } from "./outputs.js";
 import type { FromThread, ToThread, TransformSetup } from "./transformer.js";
 
@@ -31,5 +31,5 @@ port.on("message", (message: ToThread) => {
   } catch (error) {
     reply = { kind: "failed", id: message.id, message: (error as Error).message };
   }
-  port.postMessage(reply, reply.kind === "outputs" ? [reply.wire.bytes] : []);
+  port.postMessage(reply, reply.kind === "outputs" ? outputsTransferList(reply.wire) : []);
 });

@@ -38,7 +38,8 @@ function plain(outputs: ChunkOutputs) {
     byTopic: [...outputs.byTopic].map(([topic, messages]) => [
       topic,
       messages.map((m) => [
-        m.key === null || typeof m.key === "string" ? m.key : m.key?.toString("hex"),
+        // A key crosses the wire as its UTF-8 bytes: kafkajs writes a string key as exactly those.
+        m.key === null || m.key === undefined ? null : Buffer.from(m.key).toString("hex"),
         m.value?.toString("hex") ?? null,
       ]),
     ]),
