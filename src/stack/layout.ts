@@ -9,14 +9,29 @@ export const DEFAULT_APICURIO_VERSION = "3.3.3";
 /** The newest Apicurio line that still runs on Java 17: used when no Java 21+ is installed. */
 export const JAVA17_APICURIO_VERSION = "3.0.9";
 
-export const BROKER_PORT_BASE = 9092;
-export const CONTROLLER_PORT_BASE = 9093;
+/**
+ * `CDP_STACK_PORT_OFFSET` shifts every port of the local stack, so that a second stack (with a
+ * `CDP_STACK_DIR` of its own) can run beside the first: tests or a benchmark while a fault
+ * campaign holds the default ports. Read once: every process of one stack must agree on it.
+ */
+export function portOffset(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return 0;
+  const offset = Number(text);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
+    throw new Error(`CDP_STACK_PORT_OFFSET must be a whole number from 0 to 50000, not ${JSON.stringify(text)}`);
+  }
+  return offset;
+}
+export const PORT_OFFSET = portOffset(process.env.CDP_STACK_PORT_OFFSET);
+
+export const BROKER_PORT_BASE = 9092 + PORT_OFFSET;
+export const CONTROLLER_PORT_BASE = 9093 + PORT_OFFSET;
 /** Broker n (1-based) listens on BROKER_PORT_BASE + (n - 1) * PORT_STRIDE. */
 export const PORT_STRIDE = 100;
-export const REGISTRY_PORT = 8081;
-export const REGISTRY_MANAGEMENT_PORT = 8082;
+export const REGISTRY_PORT = 8081 + PORT_OFFSET;
+export const REGISTRY_MANAGEMENT_PORT = 8082 + PORT_OFFSET;
 /** The registry behind HTTP basic authentication (the stack's auth proxy). */
-export const REGISTRY_AUTH_PORT = 8085;
+export const REGISTRY_AUTH_PORT = 8085 + PORT_OFFSET;
 
 function findProjectRoot(): string {
   // Works from src/stack (vitest) and dist/stack (compiled) alike.

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { PORT_STRIDE } from "./layout.js";
+import { PORT_OFFSET, PORT_STRIDE } from "./layout.js";
 
 const run = promisify(execFile);
 
@@ -12,7 +12,7 @@ const run = promisify(execFile);
  * the worker's security settings are tested against a real broker. The credentials are fixed
  * and published: they guard a development stack on 127.0.0.1, nothing else.
  */
-export const SECURE_PORT_BASE = 9094;
+export const SECURE_PORT_BASE = 9094 + PORT_OFFSET;
 export const LOCAL_KAFKA_USER = { mechanism: "scram-sha-512", username: "cdp", password: "cdp-local-kafka-password" };
 /** The user of the registry's basic-auth endpoint (REGISTRY_AUTH_PORT). */
 export const LOCAL_REGISTRY_USER = { username: "cdp", password: "cdp-local-registry-password" };
