@@ -70,7 +70,8 @@ export async function runOnRecentNode(script, args) {
     await import(pathToFileURL(script).href);
     return;
   }
-  const child = spawn(provision(), [script, ...args], { stdio: "inherit" });
+  // Node's own flags (say --max-old-space-size) go to the Node that runs the script.
+  const child = spawn(provision(), [...process.execArgv, script, ...args], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(signal, () => child.kill(signal));
   }
