@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Admin, Kafka } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
+import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
 import { generateEvents } from "./event-generator.js";
 
 // The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
@@ -91,7 +92,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   });
   await joined;
 
-  const worker = spawn(process.execPath, ["bin/cdp-router.js", "run"], {
+  const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
     cwd: options.root,
     env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
     stdio: ["ignore", "ignore", "inherit"],

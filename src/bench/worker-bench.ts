@@ -5,6 +5,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { RecordEncoder } from "../avro/encoder.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
+import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
@@ -68,7 +69,8 @@ async function measure(
   env: Record<string, string>,
   group: string,
 ): Promise<Result> {
-  const child = spawn(process.execPath, command, {
+  // Every variant, the pass-throughs included, runs with the worker's Node flags: one memory regime.
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...command], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],

@@ -2,6 +2,7 @@ import { Worker as Thread } from "node:worker_threads";
 import type { RecordEncoder } from "../avro/encoder.js";
 import type { DeliveryMark } from "../core/outcome.js";
 import { DESTINATIONS } from "../destinations/index.js";
+import { YOUNG_GENERATION_MB } from "../ops/node-flags.js";
 import type { PipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
@@ -95,7 +96,11 @@ export class ThreadTransformer implements ChunkTransformer {
   }
 
   static start(setup: TransformSetup, onFatal: (error: Error) => void): ThreadTransformer {
-    const thread = new Thread(new URL("./transform-thread.js", import.meta.url), { workerData: setup });
+    const thread = new Thread(new URL("./transform-thread.js", import.meta.url), {
+      workerData: setup,
+      // Bounded however the process was launched (see ops/node-flags.ts).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     return new ThreadTransformer(thread, onFatal);
   }
 

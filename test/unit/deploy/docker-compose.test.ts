@@ -4,6 +4,7 @@ import { parse } from "yaml";
 // @ts-expect-error: a plain .mjs script, untyped.
 import { PROVISIONED_NODE_VERSION } from "../../../scripts/ensure-node.mjs";
 import { ALL_TOPICS } from "../../../src/kafka/topics.js";
+import { WORKER_NODE_FLAGS } from "../../../src/ops/node-flags.js";
 import { CCOMPAT_PATH } from "../../../src/stack/endpoints.js";
 import {
   BROKER_PORT_BASE,
@@ -72,6 +73,18 @@ describe("docker-compose.yml matches the local stack", () => {
     const bases = [...readFileSync("Dockerfile", "utf8").matchAll(/^FROM node:(\S+?)-/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toBe(PROVISIONED_NODE_VERSION);
+  });
+});
+
+describe("the worker's Node flags (ops/node-flags.ts)", () => {
+  it("are on the Docker image's node command, before the script", () => {
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync("Dockerfile", "utf8"))?.[1];
+    expect(JSON.parse(entrypoint ?? "[]")).toEqual(["node", ...WORKER_NODE_FLAGS, "dist/cli/main.js"]);
+  });
+
+  it("are on npm start's node command", () => {
+    const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toContain(`node ${WORKER_NODE_FLAGS.join(" ")} bin/cdp-router.js start`);
   });
 });
 

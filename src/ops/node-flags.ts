@@ -1,0 +1,20 @@
+/**
+ * The worker's memory bound lives in V8's young generation. On a machine with gigabytes of memory
+ * V8 lets each isolate's semi-spaces grow to 32 MiB (a 64 MiB new space, measured on Node 24 here),
+ * and the worker fills them: kafkajs allocates per record on the main thread, the pipeline per
+ * event on the transform thread. Capped at SEMI_SPACE_MB, the short-lived objects are collected
+ * sooner; `npm run bench:worker` measures peak RSS and throughput with and without the cap
+ * (README, "Worker benchmark").
+ */
+export const SEMI_SPACE_MB = 4;
+
+/** V8's young generation is three semi-spaces (two for copying, one for new large objects). */
+export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;
+
+/**
+ * Node's flags for a worker process. The main thread's semi-space can only be set when Node starts,
+ * so every launcher of a worker passes these: the Docker image's ENTRYPOINT, `npm start`, the
+ * benchmark and the fault campaign (a test keeps the Dockerfile and package.json in step). The
+ * transform thread gets its limit from the worker itself (`resourceLimits`), however it was launched.
+ */
+export const WORKER_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${SEMI_SPACE_MB}`];
