@@ -52,6 +52,14 @@ function isolatedRequire(
   return (relativePath) => load(join(kafkajsDir, relativePath));
 }
 
+/** One file of stock kafkajs 2.2.4 (its patched files replaced by their stock copies), loaded afresh. */
+export function stockModule(relativePath: string): unknown {
+  if (!stockCopiesPresent()) {
+    throw new Error("node_modules/kafkajs/.stock is missing: run npm ci (scripts/patch-kafkajs.mjs keeps it)");
+  }
+  return isolatedRequire(true)(relativePath);
+}
+
 /** Whether the stock copies exist (an install by the current patch script). */
 export function stockCopiesPresent(): boolean {
   return existsSync(join(kafkajsDir, ".stock", "src", "protocol", "encoder.js"));
