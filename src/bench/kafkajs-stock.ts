@@ -52,12 +52,17 @@ function isolatedRequire(
   return (relativePath) => load(join(kafkajsDir, relativePath));
 }
 
-/** One file of stock kafkajs 2.2.4 (its patched files replaced by their stock copies), loaded afresh. */
-export function stockModule(relativePath: string): unknown {
+/** A require over stock kafkajs 2.2.4; fails when the stock copies are missing (an install older than them). */
+function stockRequire(): ModuleRequire {
   if (!stockCopiesPresent()) {
     throw new Error("node_modules/kafkajs/.stock is missing: run npm ci (scripts/patch-kafkajs.mjs keeps it)");
   }
-  return isolatedRequire(true)(relativePath);
+  return isolatedRequire(true);
+}
+
+/** One file of stock kafkajs 2.2.4 (its patched files replaced by their stock copies), loaded afresh. */
+export function stockModule(relativePath: string): unknown {
+  return stockRequire()(relativePath);
 }
 
 /** Whether the stock copies exist (an install by the current patch script). */
@@ -127,12 +132,9 @@ export function patchedKafkajs(): KafkajsEncoding {
   return encodingFrom((path) => require(join(kafkajsDir, path)));
 }
 
-/** Stock kafkajs 2.2.4: fails when the stock copies are missing (an install older than them). */
+/** Stock kafkajs 2.2.4's produce encoding. */
 export function stockKafkajs(): KafkajsEncoding {
-  if (!stockCopiesPresent()) {
-    throw new Error("node_modules/kafkajs/.stock is missing: run npm ci (scripts/patch-kafkajs.mjs keeps it)");
-  }
-  return encodingFrom(isolatedRequire(true));
+  return encodingFrom(stockRequire());
 }
 
 /** The installed (patched) CRC32C as it is where @node-rs/crc32 cannot load: the fallback. */

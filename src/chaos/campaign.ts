@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { type GeneratedEvent, generateEvents, seededRandom } from "../bench/event-generator.js";
@@ -35,7 +36,6 @@ import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery
 // exactly-once), on a worker ending by itself, or when the group does not catch up.
 
 const say = (line: string) => console.log(`chaos: ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Seconds of load generated per fault, an upper bound: the producer is stopped once the last fault

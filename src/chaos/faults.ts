@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { StackEndpoints } from "../stack/endpoints.js";
 import { brokerNodes, brokerPid, registryPids, type WorkerPool } from "./actors.js";
 
@@ -47,8 +48,6 @@ export interface FaultContext {
 /** Past KRaft's 9 s broker session timeout: the stalled broker is fenced and comes back a zombie leader. */
 const BROKER_STALL_MS = 15_000;
 const BROKER_DOWN_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pick<T>(items: readonly T[], random: () => number): T | undefined {
   return items[Math.floor(random() * items.length)];

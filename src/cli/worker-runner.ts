@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { kafkaClient } from "../kafka/client.js";
 import { isSurvivableCrash, RestartBudget } from "../kafka/crash-policy.js";
 import { Worker } from "../kafka/worker.js";
@@ -7,7 +8,6 @@ import { createLogger } from "../ops/logger.js";
 import { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const asError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 /**
