@@ -1,0 +1,136 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Admin, Producer } from "kafkajs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
+import { collectOutputs, endOffsets, explainedBy, startWorker, type WorkerProcess } from "../support/worker-process.js";
+
+// Campaign run 209: while a broker's leaderships moved, a fetch got OFFSET_OUT_OF_RANGE and stock
+// kafkajs committed -2 for the group ("earliest"), so the partition's next owner wrote it all
+// again (124,241 duplicates under exactly-once). The patch never commits on an out-of-range fetch
+// and tries the same offset again while it is at or above the log start. Here the same state is
+// made on purpose, on the real broker: the group's committed offset lies beyond the end of the log,
+// as it does for a moment on a new leader that has not caught up.
+
+const kafka = testKafka("out-of-range");
+let admin: Admin;
+let producer: Producer;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  await producer.connect();
+});
+
+afterEach(async () => {
+  for (const worker of workers.splice(0)) {
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+  }
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+  await admin.disconnect();
+});
+
+/** Group calls for one object, so that all their Customer.io records share a key and keep their order. */
+function groupCalls(topic: string, from: number, to: number): Array<{ value: string }> {
+  const calls: Array<{ value: string }> = [];
+  for (let i = from; i < to; i++) {
+    const call = { type: "group", userId: "user-1", groupId: `oor-${topic}`, messageId: `${topic}-${i}` };
+    calls.push({ value: JSON.stringify({ ...call, traits: { name: "Acme", plan: `plan ${i}` } }) });
+  }
+  return calls;
+}
+
+async function committedOffset(group: string, topic: string): Promise<string | undefined> {
+  const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return offsets?.partitions.find((p) => p.partition === 0)?.offset;
+}
+
+async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(100);
+  }
+}
+
+describe("a committed offset beyond the end of the log (a new leader that has not caught up yet)", () => {
+  it.each(["at-least-once", "exactly-once"])(
+    "%s: the worker waits at that offset, commits nothing else, and goes on from it once the log reaches it",
+    async (delivery) => {
+      const topic = uniqueTopic("out-of-range");
+      const group = uniqueTopic("out-of-range-group");
+      await createTopic(admin, topic, 1);
+      const since = await endOffsets(["cdp.dest.customerio"]);
+      await producer.send({ topic, acks: -1, messages: groupCalls(topic, 0, 10) });
+      // The log ends at 10; the group's position is 15.
+      await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "15" }] });
+
+      const worker = startWorker({ CDP_INPUT_TOPICS: topic, CDP_GROUP_ID: group, CDP_DELIVERY: delivery });
+      workers.push(worker);
+      await explainedBy(worker, worker.running);
+      const retried = () => worker.logs.join("").includes("Offset out of range: retrying the same offset");
+      const joined = Date.now();
+      await until("the worker met the out-of-range fetch", () => retried() || Date.now() - joined > 10_000);
+      // Stock kafkajs committed -2 ("earliest") at this point and read the partition again from its start.
+      await sleep(2_000);
+      expect(await committedOffset(group, topic)).toBe("15");
+      expect(retried()).toBe(true);
+
+      await producer.send({ topic, acks: -1, messages: groupCalls(topic, 10, 20) });
+      await explainedBy(
+        worker,
+        until("the group committed offset 20", async () => (await committedOffset(group, topic)) === "20"),
+      );
+      // One key, so one partition, in processing order: had the worker gone back to the start,
+      // the records of calls 0-14 would come before call 19's.
+      const outputs = await collectOutputs(
+        ["cdp.dest.customerio"],
+        (record) => record.value?.source_topic === topic,
+        (records) => records.some((record) => record.value?.message_id === `${topic}-19`),
+        60_000,
+        false,
+        since,
+      );
+      const ids = new Set(outputs.map((record) => String(record.value?.message_id)));
+      expect([...ids].sort()).toEqual([15, 16, 17, 18, 19].map((i) => `${topic}-${i}`));
+    },
+  );
+});
+
+describe("a committed offset below the start of the log (its records deleted by retention)", () => {
+  it("the worker goes on from the log start, says so in an error log line, and loses nothing still in the log", async () => {
+    const topic = uniqueTopic("below-start");
+    const group = uniqueTopic("below-start-group");
+    await createTopic(admin, topic, 1);
+    const since = await endOffsets(["cdp.dest.customerio"]);
+    await producer.send({ topic, acks: -1, messages: groupCalls(topic, 0, 10) });
+    // kafkajs's deleteTopicRecords looks the leader up in metadata it does not fetch itself.
+    await admin.fetchTopicOffsets(topic);
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "5" }] });
+    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "2" }] });
+
+    const worker = startWorker({ CDP_INPUT_TOPICS: topic, CDP_GROUP_ID: group, CDP_DELIVERY: "at-least-once" });
+    workers.push(worker);
+    await explainedBy(worker, worker.running);
+    await explainedBy(
+      worker,
+      until("the group committed offset 10", async () => (await committedOffset(group, topic)) === "10"),
+    );
+    expect(worker.logs.join("")).toContain("Offset below the log start (records deleted)");
+    const outputs = await collectOutputs(
+      ["cdp.dest.customerio"],
+      (record) => record.value?.source_topic === topic,
+      (records) => records.some((record) => record.value?.message_id === `${topic}-9`),
+      60_000,
+      false,
+      since,
+    );
+    const ids = new Set(outputs.map((record) => String(record.value?.message_id)));
+    expect([...ids].sort()).toEqual([5, 6, 7, 8, 9].map((i) => `${topic}-${i}`));
+  });
+});
