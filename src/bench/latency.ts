@@ -35,6 +35,11 @@ export interface LatencyResult {
   readonly maxMs: number;
   /** The same, with the warm-up included. */
   readonly allP99Ms: number;
+  /**
+   * The seconds (from the first send) whose outputs waited longest, worst first, with the largest
+   * wait read in each: whether the tail is one stall or spread over the run.
+   */
+  readonly worstSeconds: ReadonlyArray<{ readonly second: number; readonly maxMs: number; readonly outputs: number }>;
 }
 
 export const OBSERVED_TOPIC = "cdp.dest.customerio";
@@ -69,36 +74,37 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const groupId = `bench-latency-${options.mode}-${options.stamp}`;
   await admin.createTopics({ topics: [{ topic: input, numPartitions: 3 }], waitForLeaders: true });
 
-  const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
-  const latencies: Array<{ at: number; ms: number }> = [];
-  const sentAt: number[] = [];
   const schema = loadTopicSchemas().get(OBSERVED_TOPIC);
   if (!schema) throw new Error(`no schema for ${OBSERVED_TOPIC}`);
-  await reader.connect();
-  await reader.subscribe({ topic: OBSERVED_TOPIC, fromBeginning: false });
-  const joined = new Promise<void>((resolve) => reader.on(reader.events.GROUP_JOIN, () => resolve()));
-  await reader.run({
-    eachBatch: async ({ batch }) => {
-      const now = Date.now();
-      for (const message of batch.messages) {
-        if (!message.value) continue;
-        // Past the 5-byte Confluent header.
-        const record = schema.type.decode(message.value, 5).value as { message_id?: unknown } | undefined;
-        const sent = sentAt[eventIndexOf(record?.message_id) ?? -1];
-        if (sent !== undefined) latencies.push({ at: now, ms: now - sent });
-      }
-    },
-  });
-  await joined;
-
+  // The worker first: it creates the destination topics (on a fresh stack the reader would
+  // otherwise subscribe to a topic that does not exist yet).
   const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
     cwd: options.root,
     env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
   const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  const latencies: Array<{ at: number; ms: number }> = [];
+  const sentAt: number[] = [];
   try {
     await waitForStableGroup(admin, groupId, worker);
+    await reader.connect();
+    await reader.subscribe({ topic: OBSERVED_TOPIC, fromBeginning: false });
+    const joined = new Promise<void>((resolve) => reader.on(reader.events.GROUP_JOIN, () => resolve()));
+    await reader.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const message of batch.messages) {
+          if (!message.value) continue;
+          // Past the 5-byte Confluent header.
+          const record = schema.type.decode(message.value, 5).value as { message_id?: unknown } | undefined;
+          const sent = sentAt[eventIndexOf(record?.message_id) ?? -1];
+          if (sent !== undefined) latencies.push({ at: now, ms: now - sent });
+        }
+      },
+    });
+    await joined;
     await producer.connect();
     // Seed 7: message ids `msg-7-<index>`.
     const events = generateEvents(rate * seconds, 7);
@@ -131,6 +137,14 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       .map((l) => l.ms)
       .sort((a, b) => a - b);
     const all = latencies.map((l) => l.ms).sort((a, b) => a - b);
+    const bySecond = new Map<number, { second: number; maxMs: number; outputs: number }>();
+    for (const { at, ms } of latencies) {
+      const second = Math.floor((at - started) / 1000);
+      const slot = bySecond.get(second) ?? { second, maxMs: 0, outputs: 0 };
+      slot.maxMs = Math.max(slot.maxMs, ms);
+      slot.outputs++;
+      bySecond.set(second, slot);
+    }
     return {
       mode: options.mode,
       produced: sent,
@@ -139,6 +153,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       p99Ms: percentile(steady, 0.99),
       maxMs: steady.at(-1) ?? Number.NaN,
       allP99Ms: percentile(all, 0.99),
+      worstSeconds: [...bySecond.values()].sort((a, b) => b.maxMs - a.maxMs).slice(0, 5),
     };
   } finally {
     worker.kill("SIGTERM");

@@ -274,6 +274,8 @@ for (const l of latencies) {
   console.log(
     `  latency ${l.mode} at 5,000 events/s for 30 s (raw record timestamp to its ${OBSERVED_TOPIC} record read): p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (target 50 ms), max ${l.maxMs} ms after the first 5 s; p99 ${l.allP99Ms} ms with them (${l.outputs} records of ${l.produced} events)`,
   );
+  const worst = l.worstSeconds.map((s) => `second ${s.second}: ${s.maxMs} ms (${s.outputs} records)`).join(", ");
+  console.log(`    slowest seconds (largest wait read in each): ${worst}`);
 }
 console.log("  targets: at-least-once >= 80% of pass-through, exactly-once >= 50%");
 console.log(
