@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin, Kafka } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
@@ -81,7 +82,11 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
     cwd: options.root,
     env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
-    stdio: ["ignore", "ignore", "inherit"],
+    // BENCH_WORKER_LOG=FILE keeps the worker's log (and, with NODE_OPTIONS=--trace-gc, its
+    // collections) to line up with the slowest seconds.
+    stdio: process.env.BENCH_WORKER_LOG
+      ? ["ignore", openSync(process.env.BENCH_WORKER_LOG, "a"), "inherit"]
+      : ["ignore", "ignore", "inherit"],
   });
   const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
   const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
