@@ -82,8 +82,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
     cwd: options.root,
     env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
-    // BENCH_WORKER_LOG=FILE keeps the worker's log (and, with NODE_OPTIONS=--trace-gc, its
-    // collections) to line up with the slowest seconds.
+    // BENCH_WORKER_LOG=FILE keeps the worker's log (CDP_LOG_LEVEL says how much) to line up with
+    // the slowest seconds.
     stdio: process.env.BENCH_WORKER_LOG
       ? ["ignore", openSync(process.env.BENCH_WORKER_LOG, "a"), "inherit"]
       : ["ignore", "ignore", "inherit"],
