@@ -384,7 +384,13 @@ async function main(): Promise<number> {
     raisePartitions: async () => {
       if (partitions >= MAX_INPUT_PARTITIONS) return `input topic already has ${partitions} partitions`;
       const to = partitions + 1 + Math.floor(random() * 2);
-      await retried(() => admin.createPartitions({ topicPartitions: [{ topic: inputTopic, count: to }] }));
+      // Idempotent: an attempt whose answer was lost (a broker fault) may have raised the count
+      // already, and asking again for the same count is refused (INVALID_PARTITIONS): seen in CI.
+      await retried(async () => {
+        const metadata = await admin.fetchTopicMetadata({ topics: [inputTopic] });
+        if ((metadata.topics[0]?.partitions.length ?? 0) >= to) return;
+        await admin.createPartitions({ topicPartitions: [{ topic: inputTopic, count: to }] });
+      });
       const from = partitions;
       partitions = to;
       return `raised the input topic's partitions from ${from} to ${to}`;

@@ -13,6 +13,7 @@ const LAYERS = [
   "destinations", // one module per destination: its topics, settings and mapping
   "avro", // schemas, the registry client and the Confluent-framed encoder
   "pipeline", // the pure stages and their composition
+  "replay", // the pure part of a replay: its range, fixed per partition
   "ops", // configuration, logging, metrics, health
   "kafka", // the worker: the only shell that talks to Kafka
   "stack", // the local Kafka and registry for development and tests
