@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Admin, Producer } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
-import { collectOutputs, endOffsets, explainedBy, startWorker, type WorkerProcess } from "../support/worker-process.js";
+import { describe, expect, it } from "vitest";
+import { integrationHarness } from "../support/harness.js";
+import { createTopic, uniqueTopic } from "../support/kafka.js";
+import { collectOutputs, endOffsets, explainedBy, startWorker, type TopicPosition } from "../support/worker-process.js";
 
 // Campaign run 209: while a broker's leaderships moved, a fetch got OFFSET_OUT_OF_RANGE and stock
 // kafkajs committed -2 for the group ("earliest"), so the partition's next owner wrote it all
@@ -11,29 +11,7 @@ import { collectOutputs, endOffsets, explainedBy, startWorker, type WorkerProces
 // made on purpose, on the real broker: the group's committed offset lies beyond the end of the log,
 // as it does for a moment on a new leader that has not caught up.
 
-const kafka = testKafka("out-of-range");
-let admin: Admin;
-let producer: Producer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-  await producer.connect();
-});
-
-afterEach(async () => {
-  for (const worker of workers.splice(0)) {
-    worker.child.kill("SIGKILL");
-    await worker.exited;
-  }
-});
-
-afterAll(async () => {
-  await producer.disconnect();
-  await admin.disconnect();
-});
+const { admin, producer, workers } = integrationHarness("out-of-range");
 
 /** Group calls for one object, so that all their Customer.io records share a key and keep their order. */
 function groupCalls(topic: string, from: number, to: number): Array<{ value: string }> {
@@ -43,6 +21,22 @@ function groupCalls(topic: string, from: number, to: number): Array<{ value: str
     calls.push({ value: JSON.stringify({ ...call, traits: { name: "Acme", plan: `plan ${i}` } }) });
   }
   return calls;
+}
+
+/**
+ * The calls whose Customer.io records the worker wrote, read up to the record of call `last`
+ * (one key, so in processing order: anything processed before it has been read by then).
+ */
+async function customerioCalls(topic: string, last: number, since: TopicPosition[]): Promise<string[]> {
+  const outputs = await collectOutputs(
+    ["cdp.dest.customerio"],
+    (record) => record.value?.source_topic === topic,
+    (records) => records.some((record) => record.value?.message_id === `${topic}-${last}`),
+    60_000,
+    false,
+    since,
+  );
+  return [...new Set(outputs.map((record) => String(record.value?.message_id)))].sort();
 }
 
 async function committedOffset(group: string, topic: string): Promise<string | undefined> {
@@ -88,16 +82,7 @@ describe("a committed offset beyond the end of the log (a new leader that has no
       );
       // One key, so one partition, in processing order: had the worker gone back to the start,
       // the records of calls 0-14 would come before call 19's.
-      const outputs = await collectOutputs(
-        ["cdp.dest.customerio"],
-        (record) => record.value?.source_topic === topic,
-        (records) => records.some((record) => record.value?.message_id === `${topic}-19`),
-        60_000,
-        false,
-        since,
-      );
-      const ids = new Set(outputs.map((record) => String(record.value?.message_id)));
-      expect([...ids].sort()).toEqual([15, 16, 17, 18, 19].map((i) => `${topic}-${i}`));
+      expect(await customerioCalls(topic, 19, since)).toEqual([15, 16, 17, 18, 19].map((i) => `${topic}-${i}`));
     },
   );
 });
@@ -122,15 +107,6 @@ describe("a committed offset below the start of the log (its records deleted by 
       until("the group committed offset 10", async () => (await committedOffset(group, topic)) === "10"),
     );
     expect(worker.logs.join("")).toContain("Offset below the log start (records deleted)");
-    const outputs = await collectOutputs(
-      ["cdp.dest.customerio"],
-      (record) => record.value?.source_topic === topic,
-      (records) => records.some((record) => record.value?.message_id === `${topic}-9`),
-      60_000,
-      false,
-      since,
-    );
-    const ids = new Set(outputs.map((record) => String(record.value?.message_id)));
-    expect([...ids].sort()).toEqual([5, 6, 7, 8, 9].map((i) => `${topic}-${i}`));
+    expect(await customerioCalls(topic, 9, since)).toEqual([5, 6, 7, 8, 9].map((i) => `${topic}-${i}`));
   });
 });

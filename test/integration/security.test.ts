@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import type { Admin, Producer } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CCOMPAT_PATH } from "../../src/stack/endpoints.js";
 import { REGISTRY_AUTH_PORT, stackLayout } from "../../src/stack/layout.js";
 import {
@@ -10,8 +9,9 @@ import {
   secureBootstrapServers,
 } from "../../src/stack/security.js";
 import { cli } from "../support/cli.js";
-import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
-import { collectOutputs, explainedBy, startWorker, type WorkerProcess } from "../support/worker-process.js";
+import { integrationHarness } from "../support/harness.js";
+import { createTopic, uniqueTopic } from "../support/kafka.js";
+import { collectOutputs, explainedBy, startWorker } from "../support/worker-process.js";
 
 // The worker, `send`, `topics` and `schemas` over the local stack's SASL_SSL listener
 // (SCRAM-SHA-512, a certificate signed by the stack's own CA) and its registry behind basic
@@ -42,29 +42,7 @@ function expectNoSecrets(text: string): void {
   for (const secret of SECRETS) expect(text.includes(secret), `a password in the logs: ${secret}`).toBe(false);
 }
 
-const kafka = testKafka("security");
-let admin: Admin;
-let producer: Producer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-  await producer.connect();
-});
-
-afterEach(async () => {
-  for (const worker of workers.splice(0)) {
-    worker.child.kill("SIGKILL");
-    await worker.exited;
-  }
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-});
+const { admin, producer, workers } = integrationHarness("security");
 
 describe.skipIf(external)("security: SASL_SSL and registry basic auth, for real", () => {
   it("topics, schemas and send work over SASL_SSL with the stack's CA and basic auth", async () => {

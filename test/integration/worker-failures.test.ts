@@ -1,11 +1,12 @@
-import { type Admin, ConfigResourceTypes, type Producer } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ConfigResourceTypes } from "kafkajs";
+import { describe, expect, it } from "vitest";
 import { generateEvents } from "../../src/bench/event-generator.js";
 import { stackLayout } from "../../src/stack/layout.js";
 import { componentMarker, stopByMarker } from "../../src/stack/processes.js";
 import { stackUp } from "../../src/stack/stack.js";
 import { pipeline } from "../support/events.js";
-import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
+import { integrationHarness } from "../support/harness.js";
+import { createTopic, uniqueTopic } from "../support/kafka.js";
 import {
   collectOutputs,
   type DecodedRecord,
@@ -17,29 +18,7 @@ import {
 
 // Crashes, rebalances and outages: nothing may be lost, and in exactly-once mode nothing doubled.
 
-const kafka = testKafka("failures");
-let admin: Admin;
-let producer: Producer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-  await producer.connect();
-});
-
-afterEach(async () => {
-  for (const worker of workers.splice(0)) {
-    worker.child.kill("SIGKILL");
-    await worker.exited;
-  }
-});
-
-afterAll(async () => {
-  await producer.disconnect();
-  await admin.disconnect();
-});
+const { admin, producer, workers } = integrationHarness("failures");
 
 /** Sends `count` generated events to a fresh 3-partition topic; returns it and the messageIds Customer.io must receive. */
 async function stream(
