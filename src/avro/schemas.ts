@@ -34,3 +34,14 @@ export function loadTopicSchemas(dir: string = SCHEMAS_DIR): Map<string, TopicSc
   }
   return schemas;
 }
+
+/**
+ * The schemas the worker writes with. Under an output prefix (a replay's shadow topics) each is
+ * registered under the shadow topic's subject, `<prefix><topic>-value`, so the shadow topics carry
+ * the same schemas under their own names; records are still looked up by their destination topic.
+ */
+export function outputSchemas(prefix: string, dir: string = SCHEMAS_DIR): Map<string, TopicSchema> {
+  const schemas = loadTopicSchemas(dir);
+  if (prefix === "") return schemas;
+  return new Map([...schemas].map(([topic, schema]) => [topic, { ...schema, subject: `${prefix}${topic}-value` }]));
+}

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { ReplayInputError } from "../kafka/replay-store.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { classifyOperational } from "../ops/operational-errors.js";
+import { EXIT_BAD_INPUT, replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
 import { sendCommand } from "./send-command.js";
@@ -22,6 +24,7 @@ const program = new Command("cdp-router")
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(runCommand())
+  .addCommand(replayCommand())
   .addCommand(sendCommand())
   .addCommand(topicsCommand())
   .addCommand(stackCommand())
@@ -31,6 +34,10 @@ const program = new Command("cdp-router")
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  if (error instanceof ReplayInputError) {
+    process.stderr.write(`cdp-router: ${error.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
   const classified = classifyOperational(error);
   const fatal = classified && !classified.retriable ? classified : undefined;
   // The operational error's code and meaning first, then what failed underneath.

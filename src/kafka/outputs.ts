@@ -1,7 +1,7 @@
 import type { Message } from "kafkajs";
 import type { RecordEncoder } from "../avro/encoder.js";
 import { tally, tallySkipsAndWarnings } from "../core/counts.js";
-import type { DeadLetter, DeliveryMark, RecordResult } from "../core/outcome.js";
+import type { DeadLetter, DeliveryMark, InputOutcome, RecordResult } from "../core/outcome.js";
 import { DEAD_LETTER_TOPIC } from "../core/topics.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { deadLetterRecord } from "./dead-letters.js";
@@ -10,6 +10,8 @@ import type { RawMessage } from "./raw-message.js";
 /** How a chunk's records ended, for the metrics: counts by label. */
 export interface ChunkSummary {
   consumed: number;
+  /** Input records by how they ended once encoded: routed (one record or more written), skipped or dead-lettered. */
+  outcomes: Record<InputOutcome, number>;
   routed: Record<string, number>;
   skipped: Record<string, number>;
   deadLetters: Record<string, number>;
@@ -45,7 +47,14 @@ function push(byTopic: Map<string, Message[]>, topic: string, message: Message):
 }
 
 function emptySummary(): ChunkSummary {
-  return { consumed: 0, routed: {}, skipped: {}, deadLetters: {}, warnings: {} };
+  return {
+    consumed: 0,
+    outcomes: { routed: 0, skipped: 0, dead_letter: 0 },
+    routed: {},
+    skipped: {},
+    deadLetters: {},
+    warnings: {},
+  };
 }
 
 /**
@@ -84,6 +93,7 @@ export function chunkOutputs(
     }
     summary.consumed++;
     if (result.remembered !== undefined) remembered.push(result.remembered);
+    let written = 0;
     for (const record of result.routed) {
       try {
         const value = record.value === null ? null : encoder.encode(record.topic, record.value);
@@ -100,6 +110,7 @@ export function chunkOutputs(
         }
         push(byTopic, record.topic, { key: record.key, value });
         tally(summary.routed, record.destination);
+        written++;
       } catch (error) {
         pipeline.forgetDestination(result.remembered, record.destination);
         deadLetters.push({
@@ -112,6 +123,7 @@ export function chunkOutputs(
     }
     tallySkipsAndWarnings(result, summary.skipped, summary.warnings);
     const refused = deadLetters.length > 0 ? [...result.deadLetters, ...deadLetters] : result.deadLetters;
+    summary.outcomes[written > 0 ? "routed" : refused.length > 0 ? "dead_letter" : "skipped"]++;
     if (refused.length === 0) continue;
     for (const deadLetter of refused) {
       tally(summary.deadLetters, deadLetter.code);

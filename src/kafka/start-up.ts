@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Kafka } from "kafkajs";
 import { RecordEncoder } from "../avro/encoder.js";
 import { RegistryAdmin } from "../avro/schema-registry.js";
-import { loadTopicSchemas } from "../avro/schemas.js";
+import { outputSchemas } from "../avro/schemas.js";
 import type { Logger } from "../ops/logger.js";
 import { classifyOperational } from "../ops/operational-errors.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
@@ -46,6 +46,8 @@ export async function prepareWorker(
   kafka: Kafka,
   config: WorkerConfig,
   logger: Logger,
+  /** A replay's shadow-topic prefix: those topics are created and their subjects registered. */
+  outputPrefix: string,
   running: () => boolean,
   onThreadFailure: (error: Error) => void,
 ): Promise<ChunkTransformer> {
@@ -59,7 +61,8 @@ export async function prepareWorker(
     running,
     logger,
   );
-  const topics = [...new Set([...config.inputTopics, ...ALL_TOPICS])];
+  const outputs = ALL_TOPICS.filter((topic) => !config.inputTopics.includes(topic)).map((t) => `${outputPrefix}${t}`);
+  const topics = [...new Set([...config.inputTopics, ...ALL_TOPICS, ...outputs])];
   const plan = await withRetries(
     "creating topics",
     () => ensureTopics(admin, topics, config.topicPartitions, config.topicReplication),
@@ -77,11 +80,16 @@ export async function prepareWorker(
   );
   const encoder = await withRetries(
     "registering schemas",
-    () => RecordEncoder.create(registry, loadTopicSchemas()),
+    () => RecordEncoder.create(registry, outputSchemas(outputPrefix)),
     running,
     logger,
   );
-  const setup = { pipeline: config.pipeline, workerId: config.workerId, maxRecordBytes: config.maxRecordBytes };
+  const setup = {
+    pipeline: config.pipeline,
+    workerId: config.workerId,
+    maxRecordBytes: config.maxRecordBytes,
+    outputPrefix,
+  };
   return config.transformThread
     ? ThreadTransformer.start({ ...setup, schemaIds: encoder.schemaIds() }, onThreadFailure)
     : new InlineTransformer(setup, encoder);

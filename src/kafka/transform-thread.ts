@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { RecordEncoder } from "../avro/encoder.js";
-import { loadTopicSchemas } from "../avro/schemas.js";
+import { outputSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { outputsTransferList, packOutputs, unpackMessages } from "./chunk-wire.js";
@@ -12,7 +12,7 @@ import type { FromThread, ToThread, TransformSetup } from "./transformer.js";
 const setup = workerData as TransformSetup;
 const tools: TransformTools = {
   pipeline: createPipeline(setup.pipeline, DESTINATIONS),
-  encoder: RecordEncoder.fromIds(loadTopicSchemas(), new Map(setup.schemaIds)),
+  encoder: RecordEncoder.fromIds(outputSchemas(setup.outputPrefix), new Map(setup.schemaIds)),
   workerId: setup.workerId,
   maxRecordBytes: setup.maxRecordBytes,
 };

@@ -24,6 +24,8 @@ export interface TransformSetup {
   readonly schemaIds: ReadonlyArray<readonly [string, number]>;
   readonly workerId: string;
   readonly maxRecordBytes: number;
+  /** A replay's shadow-topic prefix ("" for the live topics): which subjects the schema ids are under. */
+  readonly outputPrefix: string;
 }
 
 export type ToThread =

@@ -4,14 +4,25 @@ import type { Logger } from "../ops/logger.js";
 import type { WorkerMetrics } from "../ops/metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import { AtLeastOnceDelivery } from "./at-least-once.js";
+import type { BoundedRun } from "./bounded-run.js";
 import { runChunks } from "./chunk-loop.js";
 import { chunkMessages } from "./chunks.js";
-import type { Delivery } from "./delivery.js";
+import type { Delivery, OutputsByTopic } from "./delivery.js";
 import { ExactlyOnceDelivery } from "./exactly-once.js";
 import type { ChunkSummary } from "./outputs.js";
 import { PartitionBackoff } from "./partition-backoff.js";
 import { prepareWorker, withRetries } from "./start-up.js";
 import type { ChunkTransformer } from "./transformer.js";
+
+/** What makes a worker other than the live one: a replay's bounds, its output topics, a dry run's delivery. */
+export interface WorkerOptions {
+  /** Only records in a fixed range are processed, at a set rate (a replay). */
+  readonly bounded?: BoundedRun;
+  /** Prepended to every output topic: a replay's shadow topics. */
+  readonly outputPrefix?: string;
+  /** Replaces the delivery the mode would choose (a dry run writes nothing). */
+  readonly delivery?: Delivery;
+}
 
 export interface WorkerState {
   live: boolean;
@@ -40,11 +51,13 @@ export class Worker {
     private readonly metrics: WorkerMetrics,
     /** Called when the consumer crashes: the process should exit non-zero so that its supervisor restarts it. */
     private readonly onCrash: (error: Error) => void,
+    private readonly options: WorkerOptions = {},
   ) {
     this.delivery =
-      config.delivery === "exactly-once"
+      options.delivery ??
+      (config.delivery === "exactly-once"
         ? new ExactlyOnceDelivery(kafka, config.groupId, logger, metrics)
-        : new AtLeastOnceDelivery(kafka);
+        : new AtLeastOnceDelivery(kafka));
     this.backoff = new PartitionBackoff({
       paused: (topic, partition) => this.metrics.pausedPartitions.set({ topic, partition: String(partition) }, 1),
       resumed: (topic, partition) => {
@@ -61,6 +74,7 @@ export class Worker {
       this.kafka,
       config,
       logger,
+      this.options.outputPrefix ?? "",
       () => this.running,
       (error) => {
         this.state.live = false;
@@ -148,24 +162,41 @@ export class Worker {
     const timer = this.metrics.batchSeconds.startTimer();
     const { topic, partition } = batch;
     this.logger.debug({ topic, partition, firstOffset: batch.firstOffset(), records: batch.messages.length }, "batch");
+    const bounded = this.options.bounded;
+    const fetched = bounded ? bounded.within(topic, partition, batch.messages) : batch.messages;
+    // Records before a replay's start (the group's offsets were set to it, so rarely any): passed over.
+    const before = bounded?.beforeStart(topic, partition, batch.messages);
+    if (before !== undefined) resolveOffset(before);
+    const settle = bounded
+      ? (offset: string) => {
+          resolveOffset(offset);
+          bounded.settled(topic, partition, BigInt(offset) + 1n);
+        }
+      : resolveOffset;
     let messages: readonly KafkaMessage[];
     try {
-      messages = await this.delivery.admit(topic, partition, batch.messages, resolveOffset);
+      messages = await this.delivery.admit(topic, partition, fetched, settle);
     } catch (error) {
       this.failedSend(topic, partition, pause, error as Error);
       timer();
       return;
     }
-    const { failed } = await runChunks(chunkMessages(messages, this.config.chunkSize, this.config.chunkBytes), {
-      transform: (chunk) => transformer.transform(topic, partition, chunk, Date.now()),
-      send: (outputs, nextOffset) => this.delivery.send(topic, partition, outputs.byTopic, nextOffset),
-      resolveOffset,
+    const chunkSize = bounded ? bounded.chunkSize(this.config.chunkSize) : this.config.chunkSize;
+    const { failed } = await runChunks(chunkMessages(messages, chunkSize, this.config.chunkBytes), {
+      transform: async (chunk) => {
+        await bounded?.throttle(chunk.length, heartbeat);
+        return transformer.transform(topic, partition, chunk, Date.now());
+      },
+      send: (outputs, nextOffset) =>
+        this.delivery.send(topic, partition, this.outputTopics(outputs.byTopic), nextOffset),
+      resolveOffset: settle,
       delivered: (outputs, chunk) => {
         this.count(
           topic,
           outputs.summary,
           chunk.map((m) => Number(m.timestamp)),
         );
+        bounded?.delivered(outputs.summary);
         this.backoff.succeeded(topic, partition);
       },
       heartbeat,
@@ -178,8 +209,31 @@ export class Worker {
         { topic, partition: String(partition) },
         Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
       );
+    if (!failed && bounded && isRunning() && !isStale()) {
+      const end = bounded.ended(topic, partition, messages, batch.messages);
+      if (end !== undefined) {
+        // Finished: nothing more of this partition is read. Its end is committed now
+        // (at-least-once) so that the replay run again finds the partition done.
+        const { commitAt } = end;
+        if (commitAt !== undefined && this.delivery.consumerCommits) {
+          resolveOffset(String(commitAt - 1n));
+          await commitOffsetsIfNecessary({
+            topics: [{ topic, partitions: [{ partition, offset: String(commitAt) }] }],
+          });
+        }
+        pause();
+        bounded.partitionDone(topic, partition);
+      }
+    }
     if (this.delivery.consumerCommits) await commitOffsetsIfNecessary();
     timer();
+  }
+
+  /** The output topics under the replay's prefix, when it has one. */
+  private outputTopics(byTopic: OutputsByTopic): OutputsByTopic {
+    const prefix = this.options.outputPrefix;
+    if (!prefix) return byTopic;
+    return new Map([...byTopic].map(([topic, messages]) => [`${prefix}${topic}`, messages]));
   }
 
   /** A send that kafkajs gave up on (after its own quick retries): back off by pausing the partition. */

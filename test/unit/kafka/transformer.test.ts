@@ -15,7 +15,7 @@ import { config } from "../../support/events.js";
 const schemas = loadTopicSchemas();
 const schemaIds = [...schemas.values()].map((s, i): [string, number] => [s.subject, 100 + i]);
 const encoder = RecordEncoder.fromIds(schemas, new Map(schemaIds));
-const SETUP = { pipeline: config(), workerId: "w-1", maxRecordBytes: 1_048_000 };
+const SETUP = { pipeline: config(), workerId: "w-1", maxRecordBytes: 1_048_000, outputPrefix: "" };
 
 // The thread runs compiled code (dist/, built by `npm test`'s pretest): a worker thread cannot
 // load the TypeScript sources.
