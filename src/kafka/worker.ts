@@ -184,7 +184,12 @@ export class Worker {
     const chunkSize = bounded ? bounded.chunkSize(this.config.chunkSize) : this.config.chunkSize;
     const { failed } = await runChunks(chunkMessages(messages, chunkSize, this.config.chunkBytes), {
       transform: async (chunk) => {
-        await bounded?.throttle(chunk.length, heartbeat);
+        if (bounded) {
+          await bounded.throttle(chunk.length, heartbeat);
+          // A throttled batch can take minutes: commit what is settled as the interval comes round,
+          // not only at the batch's end, so that an interrupted replay resumes near where it stopped.
+          if (this.delivery.consumerCommits) await commitOffsetsIfNecessary();
+        }
         return transformer.transform(topic, partition, chunk, Date.now());
       },
       send: (outputs, nextOffset) =>
