@@ -84,6 +84,14 @@ export class RegistryAdmin {
     return json as RegisteredVersion;
   }
 
+  /** The schema text registered under a global id (what a Confluent-framed record names), if there is one. */
+  async schemaById(id: number): Promise<string | undefined> {
+    const { status, json } = await this.request("GET", `/schemas/ids/${id}`);
+    if (status === 404) return undefined;
+    if (status !== 200) this.fail(`reading schema ${id}`, status, json);
+    return (json as { schema: string }).schema;
+  }
+
   /** The version under which this exact schema is registered, if it is. */
   async lookup(subject: string, schema: string): Promise<RegisteredVersion | undefined> {
     const { status, json } = await this.request("POST", `/subjects/${encodeURIComponent(subject)}`, {

@@ -3,7 +3,9 @@ import { Command } from "commander";
 import { ReplayInputError } from "../kafka/replay-store.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { classifyOperational } from "../ops/operational-errors.js";
-import { EXIT_BAD_INPUT, replayCommand } from "./replay-command.js";
+import { dlqCommand } from "./dlq-command.js";
+import { replayCommand } from "./replay-command.js";
+import { EXIT_BAD_INPUT } from "./replay-options.js";
 import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
 import { sendCommand } from "./send-command.js";
@@ -25,6 +27,7 @@ const program = new Command("cdp-router")
   .addCommand(startCommand())
   .addCommand(runCommand())
   .addCommand(replayCommand())
+  .addCommand(dlqCommand())
   .addCommand(sendCommand())
   .addCommand(topicsCommand())
   .addCommand(stackCommand())

@@ -1,32 +1,19 @@
-import { Command, InvalidArgumentError, Option } from "commander";
-import { DESTINATION_IDS } from "../destinations/index.js";
-import { ReplayInputError } from "../kafka/replay-store.js";
-import { loadWorkerConfig } from "../ops/worker-config.js";
+import { Command, Option } from "commander";
 import { checkReplayId, defaultReplayId, type ReplayRequest } from "../replay/plan.js";
 import { parseBound } from "../replay/range.js";
-import { resolveEndpoints } from "../stack/endpoints.js";
+import {
+  DESTINATIONS_HELP,
+  destinationsOption,
+  EXIT_CODES_HELP,
+  fail,
+  list,
+  OUTPUT_PREFIX_HELP,
+  outputPrefixOption,
+  port,
+  positiveNumber,
+  replayWorkerConfig,
+} from "./replay-options.js";
 import { runReplay } from "./replay-runner.js";
-
-/** Exit code of a mistake in the arguments or the range (unknown topic, empty range, `--to` before `--from`). */
-export const EXIT_BAD_INPUT = 2;
-
-const list = (text: string) =>
-  text
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError("expected a positive number");
-  return value;
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new InvalidArgumentError("expected a port");
-  return value;
-}
 
 interface ReplayFlags {
   from: string;
@@ -39,10 +26,6 @@ interface ReplayFlags {
   dryRun: boolean;
   metricsPort: number;
   progressEvery: number;
-}
-
-function fail(message: string): never {
-  throw new ReplayInputError(message);
 }
 
 export function replayCommand(): Command {
@@ -60,15 +43,8 @@ export function replayCommand(): Command {
       "--id <name>",
       "the replay's name: its consumer group and stored plan; run again with it to resume (default: derived from the arguments)",
     )
-    .option(
-      "--destinations <list>",
-      `comma-separated destinations to send to (default: every enabled one; known: ${DESTINATION_IDS.join(", ")})`,
-    )
-    .option(
-      "--output-prefix <prefix>",
-      "write to shadow topics <prefix><topic> (created, same schemas) instead of the live ones",
-      "",
-    )
+    .option("--destinations <list>", DESTINATIONS_HELP)
+    .option("--output-prefix <prefix>", OUTPUT_PREFIX_HELP, "")
     .option("--rate <events-per-second>", "at most this many raw events per second", positiveNumber)
     .option("--dry-run", "read the range and report what it would produce, without producing or committing", false)
     .addOption(
@@ -83,12 +59,10 @@ export function replayCommand(): Command {
     )
     .addHelpText(
       "after",
-      "\nConfigured like `cdp-router run` (CDP_* environment variables) for Kafka, the registry, the delivery mode and the pipeline.\nExit codes: 0 done (summary JSON on stdout), 1 failed, 2 bad arguments or range, 130 interrupted (run again to resume).",
+      `\nConfigured like \`cdp-router run\` (CDP_* environment variables) for Kafka, the registry, the delivery mode and the pipeline.\n${EXIT_CODES_HELP}`,
     )
     .action(async (flags: ReplayFlags) => {
-      // Like `send`: KAFKA_BROKERS / SCHEMA_REGISTRY_URL, else the local stack's.
-      const local = resolveEndpoints(process.env, 1);
-      const config = loadWorkerConfig(process.env, { brokers: local.brokers, registryUrl: local.registryUrl });
+      const config = replayWorkerConfig();
       const from = parseBound("--from", flags.from);
       if (!from.ok) fail(from.error);
       const to = parseBound("--to", flags.to);
@@ -97,19 +71,14 @@ export function replayCommand(): Command {
       if (to.value.kind === "earliest") fail("--to earliest leaves nothing to replay; give a later end");
       const topics = flags.topics === undefined ? [...config.inputTopics] : list(flags.topics);
       if (topics.length === 0) fail("--topics names no topic");
-      const destinations = flags.destinations === undefined ? [] : [...new Set(list(flags.destinations))].sort();
-      const unknown = destinations.filter((id) => !(DESTINATION_IDS as readonly string[]).includes(id));
-      if (unknown.length > 0)
-        fail(`unknown destination(s): ${unknown.join(", ")} (known: ${DESTINATION_IDS.join(", ")})`);
-      if (flags.destinations !== undefined && destinations.length === 0) fail("--destinations names no destination");
-      if (flags.outputPrefix !== "" && !/^[A-Za-z0-9._-]+$/.test(flags.outputPrefix))
-        fail("--output-prefix may hold only letters, digits, '.', '_' and '-'");
+      const destinations = destinationsOption(flags.destinations);
+      const outputPrefix = outputPrefixOption(flags.outputPrefix);
       const request: ReplayRequest = {
         topics,
         from: flags.from,
         to: flags.to,
         destinations,
-        outputPrefix: flags.outputPrefix,
+        outputPrefix,
       };
       const id = checkReplayId(flags.id ?? defaultReplayId(request));
       if (!id.ok) fail(id.error);

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { Admin, Kafka } from "kafkajs";
+import type { Admin, Kafka, KafkaMessage } from "kafkajs";
 import pino from "pino";
+import { RegistryAdmin } from "../avro/schema-registry.js";
 import { ReplayBounds } from "../kafka/bounded-run.js";
 import { kafkaClient } from "../kafka/client.js";
+import { DeadLetterReader } from "../kafka/dead-letter-reader.js";
+import { DeadLetterRedrive } from "../kafka/dead-letter-redrive.js";
 import { DryRunDelivery } from "../kafka/dry-run-delivery.js";
 import {
   committedOffsets,
@@ -20,6 +23,7 @@ import { createLogger, type Logger } from "../ops/logger.js";
 import { WorkerMetrics } from "../ops/metrics.js";
 import { ReplayMetrics } from "../ops/replay-metrics.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
+import type { DeadLetterSelection } from "../replay/dead-letter-selection.js";
 import { type ReplayPlan, type ReplayRequest, replayGroupId, requestDifferences } from "../replay/plan.js";
 import { ReplayProgress } from "../replay/progress.js";
 import { type Bound, type OffsetsForTimes, partitionKey, planRange } from "../replay/range.js";
@@ -37,6 +41,8 @@ export interface ReplayOptions {
   readonly metricsPort: number;
   /** Seconds between JSON progress lines when stderr is not a terminal. */
   readonly progressEverySeconds: number;
+  /** A dead-letter re-drive (`dlq replay`): which dead letters of the range are sent again. */
+  readonly deadLetters?: DeadLetterSelection;
 }
 
 /** How a replay ended: its exit code and the summary printed on stdout. */
@@ -101,6 +107,11 @@ async function placeGroup(admin: Admin, groupId: string, plan: ReplayPlan, commi
   }
 }
 
+export function registryOf(config: WorkerConfig): RegistryAdmin {
+  const { url, username, password } = config.registry;
+  return new RegistryAdmin(url, username ? { username, password: password ?? "" } : undefined);
+}
+
 function view(options: ReplayOptions): ProgressView {
   return process.stderr.isTTY
     ? progressBar(process.stderr, options.id)
@@ -148,6 +159,9 @@ export async function runReplay(base: WorkerConfig, options: ReplayOptions): Pro
     const progress = new ReplayProgress(plan.ranges, started);
     progress.resumeFrom(committed);
     const totals = new ReplayTotals();
+    const redrive =
+      options.deadLetters &&
+      new DeadLetterRedrive(new DeadLetterReader(registryOf(config)), options.deadLetters, logger);
     const summary = (status: string) => {
       const seconds = (Date.now() - started) / 1000;
       const snapshot = progress.snapshot(Date.now());
@@ -171,6 +185,7 @@ export async function runReplay(base: WorkerConfig, options: ReplayOptions): Pro
         skipped: totals.skipped,
         deadLetters: totals.deadLetters,
         warnings: totals.warnings,
+        ...(redrive ? { deadLettersPassedOver: redrive.passedOver } : {}),
         durationSeconds: Number(seconds.toFixed(3)),
         eventsPerSecond: seconds > 0 ? Math.round(totals.events / seconds) : 0,
       };
@@ -227,6 +242,7 @@ export async function runReplay(base: WorkerConfig, options: ReplayOptions): Pro
         bounded: bounds,
         outputPrefix: options.dryRun ? "" : options.request.outputPrefix,
         ...(options.dryRun ? { delivery: new DryRunDelivery() } : {}),
+        ...(redrive ? { select: (messages: readonly KafkaMessage[]) => redrive.select(messages) } : {}),
       },
     );
     const ticker = setInterval(show, 1_000);

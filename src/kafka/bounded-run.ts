@@ -25,14 +25,17 @@ export interface BoundedRun {
   delivered(summary: ChunkSummary): void;
   /**
    * After a batch was processed without failure: the partition's end when it is finished (every
-   * record in range settled, or a fetched record past the end shows none is left), else undefined.
+   * record in range settled, or the batch's last offset, `lastFetched`, shows none is left), else
+   * undefined. `processed` empty: a batch of transaction markers only, which reaches no `eachBatch`.
    */
   ended(
     topic: string,
     partition: number,
     processed: readonly { offset: string }[],
-    fetched: readonly { offset: string }[],
+    lastFetched: string | undefined,
   ): PartitionEnd | undefined;
+  /** Whether every record of the range before `offset` is settled. */
+  isSettledBefore(topic: string, partition: number, offset: bigint): boolean;
   /** The worker paused the finished partition. */
   partitionDone(topic: string, partition: number): void;
 }
@@ -98,15 +101,22 @@ export class ReplayBounds implements BoundedRun {
     topic: string,
     partition: number,
     processed: readonly { offset: string }[],
-    fetched: readonly { offset: string }[],
+    lastFetched: string | undefined,
   ): PartitionEnd | undefined {
     const end = this.progress.endOf(topic, partition);
     if (end === undefined) return {};
-    const last = processed[processed.length - 1];
+    const lastProcessed = processed[processed.length - 1];
     // Every processed record must be settled: a revoked or stopped batch leaves some behind.
-    if (last !== undefined && !this.progress.isSettled(topic, partition, BigInt(last.offset))) return undefined;
-    if (this.progress.passesEnd(topic, partition, fetched)) this.progress.settled(topic, partition, end);
+    if (lastProcessed !== undefined && !this.progress.isSettled(topic, partition, BigInt(lastProcessed.offset)))
+      return undefined;
+    const last = lastFetched === undefined ? undefined : BigInt(lastFetched);
+    if (this.progress.passesEnd(topic, partition, last)) this.progress.settled(topic, partition, end);
     return this.progress.reached(topic, partition) ? { commitAt: end } : undefined;
+  }
+
+  isSettledBefore(topic: string, partition: number, offset: bigint): boolean {
+    const start = this.progress.startOf(topic, partition);
+    return start === undefined || offset <= start || this.progress.isSettled(topic, partition, offset - 1n);
   }
 
   partitionDone(): void {

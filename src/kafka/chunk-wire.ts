@@ -1,7 +1,7 @@
 import type { IHeaders, Message } from "kafkajs";
 import type { DeliveryMark } from "../core/outcome.js";
 import type { ChunkOutputs, ChunkSummary } from "./outputs.js";
-import type { RawMessage } from "./raw-message.js";
+import type { RawMessage, Redriven } from "./raw-message.js";
 
 // A chunk crosses to the transform thread and back as one transferred ArrayBuffer of bytes plus
 // positions. Posting Buffers as they are would copy each one's whole backing store: kafkajs's
@@ -21,6 +21,8 @@ export interface WireMessages {
   readonly timestamps: string[];
   /** Only for messages that have headers (rare): each value copied into its own small array. */
   readonly headers: Array<[index: number, headers: Array<[string, Array<Uint8Array | string>]>]>;
+  /** Only for re-driven dead letters: where each one's raw record came from. */
+  readonly origins: Array<[index: number, origin: Redriven]>;
 }
 
 /** Per output message, OUTPUT_FIELDS integers in `layout`: topic index, key span, value span. */
@@ -97,10 +99,12 @@ export function packMessages(messages: readonly RawMessage[]): WireMessages {
   const keys: Span[] = [];
   const values: Span[] = [];
   const headers: WireMessages["headers"] = [];
+  const origins: WireMessages["origins"] = [];
   messages.forEach((message, index) => {
     keys.push(packer.add(message.key));
     values.push(packer.add(message.value));
     if (message.headers && Object.keys(message.headers).length > 0) headers.push([index, copyHeaders(message.headers)]);
+    if (message.origin) origins.push([index, message.origin]);
   });
   return {
     bytes: packer.finish(),
@@ -109,18 +113,24 @@ export function packMessages(messages: readonly RawMessage[]): WireMessages {
     offsets: messages.map((m) => m.offset),
     timestamps: messages.map((m) => m.timestamp),
     headers,
+    origins,
   };
 }
 
 export function unpackMessages(wire: WireMessages): RawMessage[] {
   const headersAt = new Map(wire.headers.map(([index, entries]) => [index, restoreHeaders(entries)]));
-  return wire.offsets.map((offset, i) => ({
-    key: view(wire.bytes, wire.keys[i] ?? [0, -1]),
-    value: view(wire.bytes, wire.values[i] ?? [0, -1]),
-    offset,
-    timestamp: wire.timestamps[i] ?? "0",
-    headers: headersAt.get(i),
-  }));
+  const originAt = new Map(wire.origins);
+  return wire.offsets.map((offset, i) => {
+    const message: RawMessage = {
+      key: view(wire.bytes, wire.keys[i] ?? [0, -1]),
+      value: view(wire.bytes, wire.values[i] ?? [0, -1]),
+      offset,
+      timestamp: wire.timestamps[i] ?? "0",
+      headers: headersAt.get(i),
+    };
+    const origin = originAt.get(i);
+    return origin ? { ...message, origin } : message;
+  });
 }
 
 export function packOutputs(outputs: ChunkOutputs): WireOutputs {

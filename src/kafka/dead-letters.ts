@@ -21,9 +21,14 @@ export interface DeadLetterValue {
   readonly destination: string | null;
   readonly failed_at: number;
   readonly worker_id: string;
+  readonly attempt: number;
+  readonly previous_code: string | null;
 }
 
-/** The `cdp.dlq` record for a raw record: its bytes and headers whole, and why it was refused. */
+/**
+ * The `cdp.dlq` record for a raw record: its bytes and headers whole, and why it was refused. A
+ * re-driven dead letter keeps its raw record's position and counts one more attempt.
+ */
 export function deadLetterRecord(
   source: { readonly topic: string; readonly partition: number },
   raw: RawMessage,
@@ -39,9 +44,9 @@ export function deadLetterRecord(
     original_key: raw.key,
     original_value: raw.value,
     headers,
-    source_topic: source.topic,
-    source_partition: source.partition,
-    source_offset: Number(raw.offset),
+    source_topic: raw.origin?.topic ?? source.topic,
+    source_partition: raw.origin?.partition ?? source.partition,
+    source_offset: Number(raw.origin?.offset ?? raw.offset),
     source_timestamp: Number(raw.timestamp),
     code: deadLetter.code,
     message: deadLetter.message,
@@ -49,5 +54,7 @@ export function deadLetterRecord(
     destination: deadLetter.destination ?? null,
     failed_at: now,
     worker_id: workerId,
+    attempt: (raw.origin?.attempt ?? 0) + 1,
+    previous_code: raw.origin?.code ?? null,
   };
 }

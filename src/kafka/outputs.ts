@@ -81,7 +81,8 @@ export function chunkOutputs(
       result = pipeline.process({
         bytes: message.value ?? Buffer.alloc(0),
         timestamp: Number(message.timestamp),
-        provenance: { topic, partition, offset: message.offset },
+        // A re-driven dead letter's outputs name its raw record, not the dead-letter topic.
+        provenance: message.origin ?? { topic, partition, offset: message.offset },
       });
     } catch (error) {
       const deadLetter: DeadLetter = {

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { Admin, Kafka } from "kafkajs";
 import { decodePlan, encodePlan, type ReplayPlan } from "../replay/plan.js";
 import type { PartitionOffsets } from "../replay/range.js";
 import { PRODUCER_DEFAULTS } from "./client.js";
+import { readRanges } from "./topic-reader.js";
 
 /**
  * Replay plans, one record per replay id, in a compacted topic: a replay run again (after Ctrl-C,
@@ -31,39 +31,21 @@ export async function ensurePlansTopic(admin: Admin, replication: number): Promi
     });
 }
 
-/** The stored plan of `id`, or undefined. Reads the whole (small, compacted) topic with a throwaway group. */
+/** The stored plan of `id`, or undefined. Reads the whole (small, compacted) topic. */
 export async function readPlan(kafka: Kafka, admin: Admin, id: string): Promise<ReplayPlan | undefined> {
-  const [offsets] = await admin.fetchTopicOffsets(REPLAY_PLANS_TOPIC);
-  const high = BigInt(offsets?.high ?? "0");
-  const low = BigInt(offsets?.low ?? "0");
-  if (high <= low) return undefined;
-  const groupId = `cdp-router-replay-plans-reader-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  let found: string | undefined;
-  let deleted = false;
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [REPLAY_PLANS_TOPIC], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ message }) => {
-            if (message.key?.toString() === id) {
-              found = message.value === null ? undefined : message.value.toString();
-              deleted = message.value === null;
-            }
-            if (BigInt(message.offset) + 1n >= high) resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
-  if (deleted || found === undefined) return undefined;
-  const plan = decodePlan(found);
+  const ranges = (await admin.fetchTopicOffsets(REPLAY_PLANS_TOPIC)).map((p) => ({
+    topic: REPLAY_PLANS_TOPIC,
+    partition: p.partition,
+    start: BigInt(p.low),
+    end: BigInt(p.high),
+  }));
+  let found: Buffer | null | undefined;
+  await readRanges(kafka, admin, REPLAY_PLANS_TOPIC, ranges, (message) => {
+    // The last record of the id wins (a tombstone, null, removes it).
+    if (message.key?.toString() === id) found = message.value;
+  });
+  if (found === undefined || found === null) return undefined;
+  const plan = decodePlan(found.toString());
   if (!plan.ok) throw new Error(`replay ${id}: ${plan.error}`);
   return plan.value;
 }

@@ -9,7 +9,7 @@ import type { WorkerConfig } from "../ops/worker-config.js";
 import { checkKafkaTls } from "./client.js";
 import { backoffDelay } from "./partition-backoff.js";
 import { ensureTopics } from "./topic-admin.js";
-import { ALL_TOPICS } from "./topics.js";
+import { ALL_TOPICS, OUTPUT_TOPICS } from "./topics.js";
 import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
 
 /**
@@ -61,7 +61,7 @@ export async function prepareWorker(
     running,
     logger,
   );
-  const outputs = ALL_TOPICS.filter((topic) => !config.inputTopics.includes(topic)).map((t) => `${outputPrefix}${t}`);
+  const outputs = outputPrefix === "" ? [] : OUTPUT_TOPICS.map((topic) => `${outputPrefix}${topic}`);
   const topics = [...new Set([...config.inputTopics, ...ALL_TOPICS, ...outputs])];
   const plan = await withRetries(
     "creating topics",

@@ -22,6 +22,11 @@ export interface WorkerOptions {
   readonly outputPrefix?: string;
   /** Replaces the delivery the mode would choose (a dry run writes nothing). */
   readonly delivery?: Delivery;
+  /**
+   * Turns fetched records into the ones to process (a dead-letter re-drive: the selected dead
+   * letters' raw records). Records it leaves out are settled with the batch, never processed.
+   */
+  readonly select?: (messages: readonly KafkaMessage[]) => Promise<readonly KafkaMessage[]>;
 }
 
 export interface WorkerState {
@@ -112,6 +117,19 @@ export class Worker {
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
       void this.delivery.assigned(payload.memberAssignment);
     });
+    const bounded = this.options.bounded;
+    if (bounded) {
+      // A fetch of transaction markers only (the end of a transactional topic such as cdp.dlq
+      // under exactly-once) never reaches eachBatch; kafkajs resolves it and reports it here.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const { topic, partition, batchSize, firstOffset, lastOffset } = payload;
+        if (batchSize !== 0 || firstOffset === null) return;
+        const settledBefore = bounded.isSettledBefore(topic, partition, BigInt(firstOffset));
+        if (!settledBefore || bounded.ended(topic, partition, [], lastOffset) === undefined) return;
+        consumer.pause([{ topic, partitions: [partition] }]);
+        bounded.partitionDone(topic, partition);
+      });
+    }
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.state.live = false;
       this.state.ready = false;
@@ -175,7 +193,8 @@ export class Worker {
       : resolveOffset;
     let messages: readonly KafkaMessage[];
     try {
-      messages = await this.delivery.admit(topic, partition, fetched, settle);
+      const selected = this.options.select ? await this.options.select(fetched) : fetched;
+      messages = await this.delivery.admit(topic, partition, selected, settle);
     } catch (error) {
       this.failedSend(topic, partition, pause, error as Error);
       timer();
@@ -215,7 +234,11 @@ export class Worker {
         Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
       );
     if (!failed && bounded && isRunning() && !isStale()) {
-      const end = bounded.ended(topic, partition, messages, batch.messages);
+      // Every chunk was delivered: the records the selection left out are done too.
+      const lastFetched = fetched[fetched.length - 1];
+      if (lastFetched && this.options.select) settle(lastFetched.offset);
+      // kafkajs's lastOffset counts transaction markers, which never come as messages.
+      const end = bounded.ended(topic, partition, fetched, batch.lastOffset());
       if (end !== undefined) {
         // Finished: nothing more of this partition is read. Its end is committed now
         // (at-least-once) so that the replay run again finds the partition done.

@@ -11,6 +11,8 @@ export interface ReplayRequest {
   readonly destinations: readonly string[];
   /** Prepended to every output topic (shadow topics); empty for the live topics. */
   readonly outputPrefix: string;
+  /** Which records of the range are taken (a dead-letter re-drive's selection); absent for all of them. */
+  readonly filter?: string;
 }
 
 /** A replay fixed when it first started: the request, and [start, end) per partition. */
@@ -50,6 +52,7 @@ function canonical(request: ReplayRequest): string {
     to: request.to,
     destinations: [...request.destinations].sort(),
     outputPrefix: request.outputPrefix,
+    filter: request.filter ?? "",
   });
 }
 

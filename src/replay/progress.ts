@@ -63,13 +63,13 @@ export class ReplayProgress {
   }
 
   /**
-   * Whether a fetched batch shows the partition has nothing more in range: a record at or past
-   * the end (the records before it, in a gap left by compaction or deletion, will never come).
+   * Whether a fetched batch, whose last record (control records of transactions included) is at
+   * `lastOffset`, shows the partition has nothing more in range: the records before a gap left by
+   * compaction, deletion or a transaction marker at the end will never come as messages.
    */
-  passesEnd(topic: string, partition: number, messages: readonly { offset: string }[]): boolean {
+  passesEnd(topic: string, partition: number, lastOffset: bigint | undefined): boolean {
     const state = this.partitions.get(partitionKey(topic, partition));
-    const last = messages[messages.length - 1];
-    return state === undefined || (last !== undefined && BigInt(last.offset) >= state.range.end - 1n);
+    return state === undefined || (lastOffset !== undefined && lastOffset >= state.range.end - 1n);
   }
 
   /** Records up to `next` (exclusive) are settled: written and their input offset committed or about to be. */

@@ -43,6 +43,8 @@ describe("an independent reader (Python fastavro) reads every destination topic"
     destination: null,
     failed_at: 1767225601000,
     worker_id: "worker-1",
+    attempt: 2,
+    previous_code: "malformed_json",
   };
 
   beforeAll(async () => {

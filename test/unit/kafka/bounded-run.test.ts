@@ -18,21 +18,29 @@ function bounds(start = 10n, end = 20n) {
 describe("a replay's bounds, as the worker uses them", () => {
   it("a partition is finished only once every processed record is settled up to the end", () => {
     const run = bounds();
-    expect(run.ended("raw", 0, at(10, 19), at(10, 19))).toBeUndefined();
+    expect(run.ended("raw", 0, at(10, 19), "19")).toBeUndefined();
     run.settled("raw", 0, 15n);
-    expect(run.ended("raw", 0, at(10, 19), at(10, 19))).toBeUndefined();
+    expect(run.ended("raw", 0, at(10, 19), "19")).toBeUndefined();
     run.settled("raw", 0, 20n);
-    expect(run.ended("raw", 0, at(10, 19), at(10, 19))).toEqual({ commitAt: 20n });
+    expect(run.ended("raw", 0, at(10, 19), "19")).toEqual({ commitAt: 20n });
   });
 
   it("a fetched record past the end finishes the partition even when the last offsets of the range never come (a gap)", () => {
     const run = bounds();
     run.settled("raw", 0, 16n);
-    expect(run.ended("raw", 0, at(15), at(15, 25))).toEqual({ commitAt: 20n });
+    expect(run.ended("raw", 0, at(15), "25")).toEqual({ commitAt: 20n });
+  });
+
+  it("a batch of transaction markers only, at the end of the range, finishes the partition once what came before is settled", () => {
+    const run = bounds();
+    run.settled("raw", 0, 19n);
+    expect(run.isSettledBefore("raw", 0, 19n)).toBe(true);
+    expect(run.isSettledBefore("raw", 0, 20n)).toBe(false);
+    expect(run.ended("raw", 0, [], "19")).toEqual({ commitAt: 20n });
   });
 
   it("a partition outside the replay is finished at once, with nothing to commit", () => {
-    expect(bounds().ended("raw", 7, [], at(0, 1))).toEqual({});
+    expect(bounds().ended("raw", 7, [], "1")).toEqual({});
   });
 
   it("records before the start are passed over (resolved, never processed)", () => {

@@ -38,12 +38,13 @@ describe("replay progress", () => {
     expect(progress.snapshot(0).done).toBe(8);
   });
 
-  it("a fetched record at or past the last offset of the range shows the partition has nothing more to read", () => {
+  it("a batch whose last offset (transaction markers included) is at or past the last offset of the range shows the partition has nothing more to read", () => {
     const progress = new ReplayProgress(ranges, 0);
-    expect(progress.passesEnd("raw", 0, at(15, 18))).toBe(false);
-    expect(progress.passesEnd("raw", 0, at(15, 19))).toBe(true);
-    expect(progress.passesEnd("raw", 0, at(25))).toBe(true);
-    expect(progress.passesEnd("raw", 9, [])).toBe(true);
+    expect(progress.passesEnd("raw", 0, 18n)).toBe(false);
+    expect(progress.passesEnd("raw", 0, 19n)).toBe(true);
+    expect(progress.passesEnd("raw", 0, 25n)).toBe(true);
+    expect(progress.passesEnd("raw", 0, undefined)).toBe(false);
+    expect(progress.passesEnd("raw", 9, undefined)).toBe(true);
   });
 
   it("a resumed replay counts what was committed before as done, and its rate and ETA from this run only", () => {
