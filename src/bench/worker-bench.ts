@@ -13,6 +13,7 @@ import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
 import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
 import { type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
+import { prepareRawTopic } from "./raw-topic.js";
 
 // `npm run bench:worker [-- EVENTS]`: the worker's throughput in both delivery modes on a prepared
 // raw topic, beside a plain kafkajs pass-through on the same data, in the same run. Each runs in
@@ -28,23 +29,7 @@ const kafka = new Kafka({ clientId: "cdp-router-bench", brokers: endpoints.broke
 const admin = kafka.admin();
 await admin.connect();
 
-const input = `bench.raw.${count}`;
-if (!(await admin.listTopics()).includes(input)) {
-  await admin.createTopics({ topics: [{ topic: input, numPartitions: PARTITIONS }], waitForLeaders: true });
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
-  await producer.connect();
-  const events = generateEvents(count, 99);
-  for (let i = 0; i < events.length; i += 1000) {
-    await producer.send({
-      topic: input,
-      acks: -1,
-      messages: events.slice(i, i + 1000).map((e) => ({ value: e.bytes })),
-    });
-  }
-  await producer.disconnect();
-  console.error(`prepared ${count} events in ${input}`);
-}
-const total = (await admin.fetchTopicOffsets(input)).reduce((sum, p) => sum + Number(p.high), 0);
+const { topic: input, total } = await prepareRawTopic(kafka, admin, count, PARTITIONS);
 
 async function committed(group: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [input] });
