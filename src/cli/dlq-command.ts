@@ -5,6 +5,7 @@ import { kafkaClient } from "../kafka/client.js";
 import { DeadLetterReader } from "../kafka/dead-letter-reader.js";
 import type { DeadLetterValue } from "../kafka/dead-letters.js";
 import { offsetsForTime, partitionOffsets } from "../kafka/replay-store.js";
+import { registryAdmin } from "../kafka/start-up.js";
 import { readRanges } from "../kafka/topic-reader.js";
 import { createLogger } from "../ops/logger.js";
 import { type DeadLetterSelection, describeSelection, selectDeadLetter } from "../replay/dead-letter-selection.js";
@@ -23,7 +24,7 @@ import {
   positiveNumber,
   replayWorkerConfig,
 } from "./replay-options.js";
-import { registryOf, runReplay } from "./replay-runner.js";
+import { runReplay } from "./replay-runner.js";
 
 /**
  * A dead letter's Kafka timestamp is when it was produced, a moment after its `failed_at`: the
@@ -99,7 +100,7 @@ function listCommand(): Command {
           ...(to.kind === "time" ? { to: await offsetsForTime(admin, [DEAD_LETTER_TOPIC], to.ms) } : {}),
         };
         const ranges = planRange(from, to, offsets, forTimes);
-        const reader = new DeadLetterReader(registryOf(config));
+        const reader = new DeadLetterReader(registryAdmin(config));
         if (ranges.ok) {
           await readRanges(kafka, admin, DEAD_LETTER_TOPIC, ranges.value, async (message, partition) => {
             read++;

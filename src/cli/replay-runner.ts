@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { Admin, Kafka, KafkaMessage } from "kafkajs";
 import pino from "pino";
-import { RegistryAdmin } from "../avro/schema-registry.js";
 import { ReplayBounds } from "../kafka/bounded-run.js";
 import { kafkaClient } from "../kafka/client.js";
 import { DeadLetterReader } from "../kafka/dead-letter-reader.js";
@@ -17,6 +16,7 @@ import {
   readPlan,
   writePlan,
 } from "../kafka/replay-store.js";
+import { registryAdmin } from "../kafka/start-up.js";
 import { Worker } from "../kafka/worker.js";
 import { startHttpServer } from "../ops/http-server.js";
 import { createLogger, type Logger } from "../ops/logger.js";
@@ -107,11 +107,6 @@ async function placeGroup(admin: Admin, groupId: string, plan: ReplayPlan, commi
   }
 }
 
-export function registryOf(config: WorkerConfig): RegistryAdmin {
-  const { url, username, password } = config.registry;
-  return new RegistryAdmin(url, username ? { username, password: password ?? "" } : undefined);
-}
-
 function view(options: ReplayOptions): ProgressView {
   return process.stderr.isTTY
     ? progressBar(process.stderr, options.id)
@@ -161,7 +156,7 @@ export async function runReplay(base: WorkerConfig, options: ReplayOptions): Pro
     const totals = new ReplayTotals();
     const redrive =
       options.deadLetters &&
-      new DeadLetterRedrive(new DeadLetterReader(registryOf(config)), options.deadLetters, logger);
+      new DeadLetterRedrive(new DeadLetterReader(registryAdmin(config)), options.deadLetters, logger);
     const summary = (status: string) => {
       const seconds = (Date.now() - started) / 1000;
       const snapshot = progress.snapshot(Date.now());

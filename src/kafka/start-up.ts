@@ -37,6 +37,12 @@ export async function withRetries<T>(
   }
 }
 
+/** The registry client for the configured URL and credentials. */
+export function registryAdmin(config: WorkerConfig): RegistryAdmin {
+  const { url, username, password } = config.registry;
+  return new RegistryAdmin(url, username ? { username, password: password ?? "" } : undefined);
+}
+
 /**
  * Everything the worker needs before it joins its group: Kafka reachable, every topic there
  * (created when missing), the schemas registered, and the transformer chosen (on its own thread,
@@ -72,12 +78,7 @@ export async function prepareWorker(
   await admin.disconnect();
   if (plan.created.length > 0) logger.info({ topics: plan.created }, "created topics");
 
-  const registry = new RegistryAdmin(
-    config.registry.url,
-    config.registry.username
-      ? { username: config.registry.username, password: config.registry.password ?? "" }
-      : undefined,
-  );
+  const registry = registryAdmin(config);
   const encoder = await withRetries(
     "registering schemas",
     () => RecordEncoder.create(registry, outputSchemas(outputPrefix)),
