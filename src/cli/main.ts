@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { ReplayInputError } from "../kafka/replay-store.js";
 import { silenceKafkajsTimeoutWarning } from "../kafka/warnings.js";
 import { classifyOperational } from "../ops/operational-errors.js";
+import { EXIT_BAD_INPUT, UsageError } from "../ops/usage-error.js";
 import { dlqCommand } from "./dlq-command.js";
 import { replayCommand } from "./replay-command.js";
-import { EXIT_BAD_INPUT } from "./replay-options.js";
 import { runCommand } from "./run-command.js";
 import { schemasCommand } from "./schemas-command.js";
 import { sendCommand } from "./send-command.js";
@@ -37,7 +36,7 @@ const program = new Command("cdp-router")
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ReplayInputError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`cdp-router: ${error.message}\n`);
     process.exit(EXIT_BAD_INPUT);
   }

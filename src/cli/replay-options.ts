@@ -1,16 +1,13 @@
 import { InvalidArgumentError } from "commander";
 import { DESTINATION_IDS } from "../destinations/index.js";
-import { ReplayInputError } from "../kafka/replay-store.js";
+import { UsageError } from "../ops/usage-error.js";
 import { loadWorkerConfig, type WorkerConfig } from "../ops/worker-config.js";
 import { resolveEndpoints } from "../stack/endpoints.js";
 
 // What `replay` and `dlq` parse alike.
 
-/** Exit code of a mistake in the arguments or the range (unknown topic, empty range, `--to` before `--from`). */
-export const EXIT_BAD_INPUT = 2;
-
 export function fail(message: string): never {
-  throw new ReplayInputError(message);
+  throw new UsageError(message);
 }
 
 export const list = (text: string) =>

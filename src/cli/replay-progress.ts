@@ -35,10 +35,13 @@ export function progressBar(stream: NodeJS.WriteStream, id: string): ProgressVie
 /** Not a terminal (a pod's log, CI): one JSON object per line, at most one per `everyMs`. */
 export function progressLines(stream: NodeJS.WritableStream, id: string, everyMs: number): ProgressView {
   let last = 0;
+  let finished = false;
   return {
     update(snapshot) {
       const now = Date.now();
-      if (now - last < everyMs && snapshot.done < snapshot.total) return;
+      // The last reading always, once; the others at most one per interval.
+      if (finished || (now - last < everyMs && snapshot.done < snapshot.total)) return;
+      finished = snapshot.done >= snapshot.total;
       last = now;
       const { done, total, partitionsDone, partitions, rate, etaSeconds } = snapshot;
       stream.write(

@@ -12,7 +12,6 @@ import {
   ensurePlansTopic,
   offsetsForTime,
   partitionOffsets,
-  ReplayInputError,
   readPlan,
   writePlan,
 } from "../kafka/replay-store.js";
@@ -22,6 +21,7 @@ import { startHttpServer } from "../ops/http-server.js";
 import { createLogger, type Logger } from "../ops/logger.js";
 import { WorkerMetrics } from "../ops/metrics.js";
 import { ReplayMetrics } from "../ops/replay-metrics.js";
+import { UsageError } from "../ops/usage-error.js";
 import type { WorkerConfig } from "../ops/worker-config.js";
 import type { DeadLetterSelection } from "../replay/dead-letter-selection.js";
 import { type ReplayPlan, type ReplayRequest, replayGroupId, requestDifferences } from "../replay/plan.js";
@@ -60,7 +60,7 @@ async function planNow(admin: Admin, options: ReplayOptions): Promise<ReplayPlan
     ...(options.to.kind === "time" ? { to: await offsetsForTime(admin, topics, options.to.ms) } : {}),
   };
   const ranges = planRange(options.from, options.to, offsets, forTimes);
-  if (!ranges.ok) throw new ReplayInputError(ranges.error);
+  if (!ranges.ok) throw new UsageError(ranges.error);
   return { id: options.id, request: options.request, ranges: ranges.value, createdAt: Date.now() };
 }
 
@@ -71,7 +71,7 @@ async function storedOrNewPlan(kafka: Kafka, admin: Admin, config: WorkerConfig,
   if (stored) {
     const differences = requestDifferences(stored.request, options.request);
     if (differences.length > 0) {
-      throw new ReplayInputError(
+      throw new UsageError(
         `replay ${options.id} was started with other arguments (${differences.join("; ")}); run it with the same ones to resume, or choose another --id`,
       );
     }
@@ -100,7 +100,7 @@ async function placeGroup(admin: Admin, groupId: string, plan: ReplayPlan, commi
     try {
       await admin.setOffsets({ groupId, topic, partitions });
     } catch (error) {
-      throw new ReplayInputError(
+      throw new UsageError(
         `cannot place replay group ${groupId} (is this replay already running?): ${(error as Error).message}`,
       );
     }

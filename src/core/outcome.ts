@@ -112,6 +112,11 @@ export interface RecordResult {
   readonly warnings: readonly Warning[];
   /** The deliveries this record added to the dedupe window, if it added any. */
   readonly remembered?: DeliveryMark | undefined;
+  /**
+   * The id of the object the event is about, once the pipeline knows it (group calls and semantic
+   * events that got that far): the raw record's key should be it, for order per object.
+   */
+  readonly objectId?: string | undefined;
 }
 
 /** Calls `count` with every warning code of a result: the event's own, then each destination record's. */

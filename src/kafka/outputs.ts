@@ -12,6 +12,8 @@ export interface ChunkSummary {
   consumed: number;
   /** Input records by how they ended once encoded: routed (one record or more written), skipped or dead-lettered. */
   outcomes: Record<InputOutcome, number>;
+  /** Input records about an object whose Kafka key is not that object's id (order per object is then not kept). */
+  keyMismatches: number;
   routed: Record<string, number>;
   skipped: Record<string, number>;
   deadLetters: Record<string, number>;
@@ -46,10 +48,16 @@ function push(byTopic: Map<string, Message[]>, topic: string, message: Message):
   else byTopic.set(topic, [message]);
 }
 
+/** Whether a raw key is exactly `id` in UTF-8, without decoding it. */
+function keyIs(key: Buffer | null, id: string): boolean {
+  return key !== null && key.length === Buffer.byteLength(id) && key.toString() === id;
+}
+
 function emptySummary(): ChunkSummary {
   return {
     consumed: 0,
     outcomes: { routed: 0, skipped: 0, dead_letter: 0 },
+    keyMismatches: 0,
     routed: {},
     skipped: {},
     deadLetters: {},
@@ -93,6 +101,7 @@ export function chunkOutputs(
       result = { outcome: "dead_letter", routed: [], skipped: [], deadLetters: [deadLetter], warnings: [] };
     }
     summary.consumed++;
+    if (result.objectId !== undefined && !keyIs(message.key, result.objectId)) summary.keyMismatches++;
     if (result.remembered !== undefined) remembered.push(result.remembered);
     let written = 0;
     for (const record of result.routed) {

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from "kafkajs";
+import { UsageError } from "../ops/usage-error.js";
 import { decodePlan, encodePlan, type ReplayPlan } from "../replay/plan.js";
 import type { PartitionOffsets } from "../replay/range.js";
 import { PRODUCER_DEFAULTS } from "./client.js";
@@ -68,7 +69,7 @@ export async function writePlan(kafka: Kafka, plan: ReplayPlan): Promise<void> {
 export async function partitionOffsets(admin: Admin, topics: readonly string[]): Promise<PartitionOffsets[]> {
   const existing = new Set(await admin.listTopics());
   const unknown = topics.filter((topic) => !existing.has(topic));
-  if (unknown.length > 0) throw new ReplayInputError(`unknown topic(s): ${unknown.join(", ")}`);
+  if (unknown.length > 0) throw new UsageError(`unknown topic(s): ${unknown.join(", ")}`);
   const result: PartitionOffsets[] = [];
   for (const topic of topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -105,6 +106,3 @@ export async function committedOffsets(
   }
   return result;
 }
-
-/** A mistake in what the user asked (exit 2), as opposed to a failure on the way. */
-export class ReplayInputError extends Error {}

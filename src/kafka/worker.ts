@@ -278,6 +278,7 @@ export class Worker {
   private count(topic: string, summary: ChunkSummary, timestamps: number[]): void {
     const { metrics } = this;
     metrics.consumed.inc({ topic }, summary.consumed);
+    if (summary.keyMismatches > 0) metrics.keyMismatches.inc({ topic }, summary.keyMismatches);
     for (const [destination, n] of Object.entries(summary.routed)) metrics.routed.inc({ destination }, n);
     for (const [reason, n] of Object.entries(summary.skipped)) metrics.skipped.inc({ reason }, n);
     for (const [code, n] of Object.entries(summary.deadLetters)) metrics.deadLetters.inc({ code }, n);

@@ -49,6 +49,12 @@ export class WorkerMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],
   });
+  readonly keyMismatches = new Counter({
+    name: "cdp_router_raw_key_mismatches_total",
+    help: "Raw records whose Kafka key is not the id of the object they are about (group calls: groupId; semantic events: properties.objectId): their order per object is not guaranteed",
+    labelNames: ["topic"],
+    registers: [this.registry],
+  });
   readonly lag = new Gauge({
     name: "cdp_router_consumer_lag_records",
     help: "High watermark minus the next offset to process",

@@ -89,7 +89,8 @@ function route(
   }
   const { messageId } = event.envelope;
   const remembered = messageId !== undefined && delivered !== 0 ? { messageId, destinations: delivered } : undefined;
-  return { outcome: classify(routed, deadLetters), routed, skipped, deadLetters, warnings, remembered };
+  const { objectId } = event.object;
+  return { outcome: classify(routed, deadLetters), routed, skipped, deadLetters, warnings, remembered, objectId };
 }
 
 /**
@@ -120,22 +121,21 @@ export function createPipeline(config: PipelineConfig, registry: readonly Destin
           : detectSemanticEvent(validated.value, config);
       if (!normalised.ok) return ended(normalised, warnings);
       const event = normalised.value;
+      const { objectId } = event.object;
       const destinations = allowedDestinations(event.envelope.integrations, warnings);
       if (destinations.length === 0) {
-        return ended(
-          { ok: false, skip: { reason: "no_destination", message: "integrations disable every enabled destination" } },
-          warnings,
-        );
+        const skip: Skip = { reason: "no_destination", message: "integrations disable every enabled destination" };
+        return { ...ended({ ok: false, skip }, warnings), objectId };
       }
       const received = window.received(event.envelope.messageId);
       if (received !== 0 && destinations.every((destination) => (received & (bits.get(destination.id) ?? 0)) !== 0)) {
-        return duplicate(event.envelope.messageId, warnings);
+        return { ...duplicate(event.envelope.messageId, warnings), objectId };
       }
       const result = route(event, destinations, config, warnings, bits, received);
       if (result.remembered) window.remember(result.remembered.messageId, result.remembered.destinations);
       else if (received !== 0 && result.deadLetters.length === 0) {
         // The repeat brought nothing new (the destinations left over do not support the event): one duplicate.
-        return duplicate(event.envelope.messageId, warnings);
+        return { ...duplicate(event.envelope.messageId, warnings), objectId };
       }
       return result;
     },

@@ -50,3 +50,51 @@ describe("chunk outputs: a pipeline that throws", () => {
     expect(outputs.summary.routed.customerio).toBe(1);
   });
 });
+
+describe("chunk outputs: raw keys and the objects they should name", () => {
+  const tools = () => ({
+    pipeline: createPipeline(config(), DESTINATIONS),
+    encoder,
+    workerId: "w-1",
+    maxRecordBytes: 1_048_000,
+  });
+  const group = (groupId: string, messageId: string) =>
+    Buffer.from(JSON.stringify({ type: "group", userId: "u", groupId, traits: {}, messageId }));
+
+  it("counts records about an object whose key is not that object's id (missing, or another object's)", () => {
+    const outputs = chunkOutputs(
+      "cdp.raw.group",
+      0,
+      [
+        { key: Buffer.from("acme"), value: group("acme", "m-1"), offset: "1", timestamp: "1" },
+        { key: null, value: group("acme", "m-2"), offset: "2", timestamp: "1" },
+        { key: Buffer.from("globex"), value: group("acme", "m-3"), offset: "3", timestamp: "1" },
+        // Not about an object the pipeline could read: nothing to compare.
+        { key: null, value: Buffer.from("{not json"), offset: "4", timestamp: "1" },
+      ],
+      tools(),
+      0,
+    );
+    expect(outputs.summary.keyMismatches).toBe(2);
+    expect(outputs.summary.outcomes).toEqual({ routed: 3, skipped: 0, dead_letter: 1 });
+  });
+
+  it("semantic events are keyed by properties.objectId", () => {
+    const event = {
+      type: "track",
+      event: "Delete Object",
+      userId: "u",
+      messageId: "m-9",
+      properties: { objectId: "acme", objectTypeId: "1" },
+    };
+    const outputs = chunkOutputs(
+      "cdp.raw.track",
+      0,
+      [{ key: Buffer.from("acme"), value: Buffer.from(JSON.stringify(event)), offset: "1", timestamp: "1" }],
+      tools(),
+      0,
+    );
+    expect(outputs.summary.outcomes.routed).toBe(1);
+    expect(outputs.summary.keyMismatches).toBe(0);
+  });
+});
