@@ -106,7 +106,10 @@ describe("the Helm chart", () => {
     expect(values.kafka.brokers).toMatch(/^[^:]+:\d+$/);
     expect(values.schemaRegistry.url.endsWith(CCOMPAT_PATH)).toBe(true);
     expect(values.terminationGracePeriodSeconds).toBeGreaterThan(0);
-    const template = readFileSync("helm/cdp-router/templates/deployment.yaml", "utf8");
+    // The Deployment and the environment it shares with the replay Job (templates/_helpers.tpl).
+    const template = ["deployment.yaml", "_helpers.tpl"]
+      .map((file) => readFileSync(`helm/cdp-router/templates/${file}`, "utf8"))
+      .join("\n");
     for (const name of [
       "KAFKA_BROKERS",
       "SCHEMA_REGISTRY_URL",
@@ -117,5 +120,64 @@ describe("the Helm chart", () => {
     ]) {
       expect(template).toContain(name);
     }
+  });
+});
+
+describe("docker-compose scales the workers and watches them", () => {
+  const all = parse(readFileSync("docker-compose.yml", "utf8")) as {
+    services: Record<string, Service & { expose?: string[]; volumes?: string[] }>;
+  };
+
+  it("the worker publishes no fixed host port, so `--scale worker=3` starts three", () => {
+    expect(all.services.worker?.ports).toBeUndefined();
+    expect(all.services.worker?.expose).toEqual(["9464"]);
+  });
+
+  it("Prometheus finds every worker replica by DNS and loads the chart's alert rules", () => {
+    const config = parse(readFileSync("deploy/prometheus/prometheus.yml", "utf8")) as {
+      rule_files: string[];
+      scrape_configs: Array<{ dns_sd_configs: Array<{ names: string[]; type: string; port: number }> }>;
+    };
+    expect(config.scrape_configs[0]?.dns_sd_configs[0]).toMatchObject({ names: ["worker"], type: "A", port: 9464 });
+    const mounts = all.services.prometheus?.volumes ?? [];
+    expect(mounts).toContain("./helm/cdp-router/files/prometheus-rules.yaml:/etc/prometheus/rules/cdp-router.yaml:ro");
+    expect(config.rule_files).toEqual(["/etc/prometheus/rules/cdp-router.yaml"]);
+    expect(existsSync("helm/cdp-router/files/prometheus-rules.yaml")).toBe(true);
+  });
+
+  it("Grafana is provisioned with Prometheus and the chart's dashboard", () => {
+    const datasources = parse(readFileSync("deploy/grafana/provisioning/datasources/prometheus.yml", "utf8")) as {
+      datasources: Array<{ type: string; url: string }>;
+    };
+    expect(datasources.datasources[0]).toMatchObject({ type: "prometheus", url: "http://prometheus:9090" });
+    const providers = parse(readFileSync("deploy/grafana/provisioning/dashboards/cdp-router.yml", "utf8")) as {
+      providers: Array<{ options: { path: string } }>;
+    };
+    const path = providers.providers[0]?.options.path;
+    expect(all.services.grafana?.volumes).toContain(
+      `./helm/cdp-router/files/grafana-dashboard.json:${path}/cdp-router.json:ro`,
+    );
+  });
+});
+
+describe("the Dockerfile", () => {
+  const dockerfile = readFileSync("Dockerfile", "utf8");
+
+  it("is multi-stage: the build stage compiles, the runtime stage copies only production dependencies and dist", () => {
+    expect([...dockerfile.matchAll(/^FROM /gm)].length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    expect(runtime).toContain("COPY --from=build /app/node_modules ./node_modules");
+    expect(runtime).not.toMatch(/COPY (src|test)/);
+  });
+
+  it("runs as a non-root user whose id the chart's securityContext expects", () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    // The node images' `node` user is uid 1000.
+    expect(runtime).toMatch(/^USER node$/m);
+    const values = parse(readFileSync("helm/cdp-router/values.yaml", "utf8")) as {
+      podSecurityContext: { runAsUser: number; runAsNonRoot: boolean };
+    };
+    expect(values.podSecurityContext).toMatchObject({ runAsUser: 1000, runAsNonRoot: true });
   });
 });
