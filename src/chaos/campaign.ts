@@ -27,6 +27,7 @@ import { WorkerPool } from "./actors.js";
 import { compareOutputs, type ExpectedRecord, type ReadRecord } from "./compare.js";
 import { FAULT_KINDS, type FaultContext, type FaultKind, laneOf, runFault } from "./faults.js";
 import { CHAOS_SCRIPTS, ensureChaosPython, PROJECT_ROOT } from "./python.js";
+import { describePauses, pausesInLogs, unownedPartitions } from "./rebalances.js";
 import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery.js";
 
 // `npm run chaos -- [--mode at-least-once|exactly-once] [--faults N] [--seed S] ...`: steady load
@@ -77,6 +78,11 @@ interface Options {
   overlap: boolean;
   sessionTimeout: number;
   recheck?: string;
+  /** Faults in this order instead of drawn at random (a scale-out scenario). */
+  script?: FaultKind[];
+  inputPartitions: number;
+  /** raise_partitions goes to this count (else one or two more). */
+  raiseTo?: number;
 }
 
 function parseOptions(): Options {
@@ -92,7 +98,14 @@ function parseOptions(): Options {
       Math.floor(Math.random() * 2 ** 32),
     )
     .option("--rate <events/s>", "producer rate", wholeNumber(1, 20_000), 500)
-    .option("--workers <n>", "workers at the start", wholeNumber(2, 3), 2)
+    .option("--workers <n>", "workers at the start", wholeNumber(1, 3), 2)
+    .option(
+      "--script <kinds>",
+      "inject these faults in this order instead of drawing them (e.g. add_worker,add_worker,raise_partitions)",
+      faultKinds,
+    )
+    .option("--input-partitions <n>", "partitions of the raw topic at the start", wholeNumber(1, 24), INPUT_PARTITIONS)
+    .option("--raise-to <n>", "raise_partitions raises the raw topic to this many partitions", wholeNumber(2, 24))
     .option("--only <kinds>", `fault kinds to draw from (comma-separated: ${FAULT_KINDS.join(",")})`, faultKinds, [
       ...FAULT_KINDS,
     ])
@@ -300,9 +313,10 @@ async function main(): Promise<number> {
   silenceKafkajsTimeoutWarning();
   const options = parseOptions();
   if (options.recheck) return recheck(options.recheck);
-  const { mode, faults, seed, rate } = options;
+  const { mode, seed, rate } = options;
+  const faults = options.script?.length ?? options.faults;
   say(
-    `seed ${seed}, ${mode}, ${faults} faults from ${options.only.join(",")}${options.overlap ? " (overlapping)" : ""}, ` +
+    `seed ${seed}, ${mode}, ${faults} faults ${options.script ? `in order: ${options.script.join(",")}` : `from ${options.only.join(",")}`}${options.overlap ? " (overlapping)" : ""}, ` +
       `${rate} events/s, ${options.workers} workers, session timeout ${options.sessionTimeout / 1000} s`,
   );
   const random = seededRandom(seed);
@@ -333,7 +347,7 @@ async function main(): Promise<number> {
     say(`deleted ${stale.length} earlier runs' raw topic(s)`);
   }
   await cleaner.disconnect();
-  await retried(() => ensureTopics(admin, [inputTopic], INPUT_PARTITIONS, 3));
+  await retried(() => ensureTopics(admin, [inputTopic], options.inputPartitions, 3));
   await ensureTopics(admin, [...DESTINATION_TOPICS, DEAD_LETTER_TOPIC], 3, 3);
   const starts = [];
   for (const topic of DESTINATION_TOPICS) {
@@ -369,21 +383,22 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   const load = startLoad(python, brokers, inputTopic, inputFile, rate);
-  let partitions = INPUT_PARTITIONS;
+  let partitions = options.inputPartitions;
   const ctx: FaultContext = {
     pool,
     env,
     random,
     say,
     restartStack,
-    minWorkers: 2,
+    minWorkers: Math.min(2, options.workers),
     maxWorkers: 3,
     endedOnPurpose,
     stalled: new Set(),
     workerStallMs: options.sessionTimeout + 5_000,
     raisePartitions: async () => {
-      if (partitions >= MAX_INPUT_PARTITIONS) return `input topic already has ${partitions} partitions`;
-      const to = partitions + 1 + Math.floor(random() * 2);
+      if (partitions >= (options.raiseTo ?? MAX_INPUT_PARTITIONS))
+        return `input topic already has ${partitions} partitions`;
+      const to = options.raiseTo ?? partitions + 1 + Math.floor(random() * 2);
       // Idempotent: an attempt whose answer was lost (a broker fault) may have raised the count
       // already, and asking again for the same count is refused (INVALID_PARTITIONS): seen in CI.
       await retried(async () => {
@@ -410,9 +425,11 @@ async function main(): Promise<number> {
     say(`fault ${done}/${faults} at ${((Date.now() - started) / 1000).toFixed(0)} s: ${what}`);
   };
   let injected = 0;
-  while (injected < faults && load.state.producing) {
-    await sleep(1_000 + random() * 3_000);
-    const kind = options.only[Math.floor(random() * options.only.length)] ?? "kill_worker";
+  const script = options.script;
+  while (injected < (script?.length ?? faults) && load.state.producing) {
+    // A scripted change waits for the group to settle after the one before it.
+    await sleep(script ? 10_000 : 1_000 + random() * 3_000);
+    const kind = script?.[injected] ?? options.only[Math.floor(random() * options.only.length)] ?? "kill_worker";
     tally.set(kind, (tally.get(kind) ?? 0) + 1);
     injected++;
     const lane = options.overlap ? laneOf(kind) : undefined;
@@ -439,6 +456,8 @@ async function main(): Promise<number> {
 
   const catchUpSeconds = await waitCaughtUp(admin, groupId, inputTopic, clock);
   await stopWatching();
+  // Every partition, added ones included, owned by a member once the group has caught up.
+  const unowned = await retried(() => unownedPartitions(admin, groupId, inputTopic)).catch(() => [-1]);
   await pool.stopAll();
   await admin.disconnect();
 
@@ -453,14 +472,16 @@ async function main(): Promise<number> {
     sent.sent !== sent.produced ||
     catchUpSeconds === undefined ||
     pool.unexpectedExits.length > 0 ||
-    pool.hungOnStop.length > 0;
+    pool.hungOnStop.length > 0 ||
+    unowned.length > 0;
   console.log(
     `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${sent.produced} produced=${sent.sent} produce_failed=${sent.failed} ` +
       `faults=${done} (${faultsLine}) expected_records=${result.expected} read=${result.read} missing=${result.missing} ` +
       `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${catchUpSeconds !== undefined} ` +
       `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} ` +
-      `hung_on_sigterm=${pool.hungOnStop.length} logs=${dir}`,
+      `hung_on_sigterm=${pool.hungOnStop.length} unowned_partitions=${unowned.length} logs=${dir}`,
   );
+  say(`rebalances (no processing from "rebalancing" to the join, per member): ${describePauses(pausesInLogs(dir))}`);
   say(`recovery (median/max seconds until input written before the fault's end was committed): ${clock.summary()}`);
   if (result.missingExamples.length > 0) {
     writeFileSync(join(dir, "missing.txt"), `${result.missingExamples.join("\n")}\n`);

@@ -111,6 +111,10 @@ export class Worker {
       retry: { retries: 8, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
+    // kafkajs rebalances eagerly: from here until the join, this member processes nothing.
+    consumer.on(consumer.events.REBALANCING, ({ payload }) => {
+      logger.info({ memberId: payload.memberId }, "rebalancing");
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.metrics.rebalances.inc();
       this.state.ready = true;

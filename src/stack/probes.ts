@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, logLevel } from "kafkajs";
@@ -44,8 +45,8 @@ export async function registryAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** A subject the local stack registers to learn that the registry has replayed its journal. */
-export const REGISTRY_PROBE_SUBJECT = "cdp-router.stack-probe-value";
+/** Subjects the local stack registers to learn that the registry has replayed its kafkasql journal. */
+export const REGISTRY_PROBE_PREFIX = "cdp-router.stack-probe";
 const PROBE_SCHEMA = JSON.stringify({
   type: "record",
   name: "StackProbe",
@@ -57,12 +58,17 @@ const PROBE_SCHEMA = JSON.stringify({
  * True when the registry has replayed its kafkasql journal. It answers requests a moment before
  * that (measured: a subject registered before a restart came back 175 ms after /subjects first
  * answered), and a worker that registers its schemas in that moment can get ids that clash with
- * the journal's. A registration is written through the journal and answered only once the
- * registry has read it back, so everything before it has been replayed by then.
+ * the journal's. A registration that is new is written through the journal and answered only once
+ * the registry has read it back, so everything before it has been replayed by then. It must be
+ * new: re-registering one fixed probe subject was answered from the part of the journal already
+ * replayed (CI: the probe answered 200 a second before "KafkaSQL storage bootstrapped", and a
+ * subject registered before the restart was not found yet). So every probe uses a subject of its
+ * own (one small subject per stack start).
  */
 export async function registryCaughtUp(url: string): Promise<boolean> {
+  const subject = `${REGISTRY_PROBE_PREFIX}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}-value`;
   try {
-    const response = await fetch(`${url.replace(/\/$/, "")}/subjects/${REGISTRY_PROBE_SUBJECT}/versions`, {
+    const response = await fetch(`${url.replace(/\/$/, "")}/subjects/${subject}/versions`, {
       method: "POST",
       headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
       body: JSON.stringify({ schema: PROBE_SCHEMA }),
