@@ -256,6 +256,20 @@ function watchRecovery(admin: Admin, groupId: string, topic: string, clock: Reco
 }
 
 /** Waits until the group has committed every input record; returns the seconds it took, or undefined. */
+/** Partitions still without an owner after waiting up to `limitMs` for the group to take them up. */
+async function allOwned(admin: Admin, groupId: string, topic: string, limitMs: number): Promise<number[]> {
+  const from = Date.now();
+  for (;;) {
+    const unowned = await retried(() => unownedPartitions(admin, groupId, topic)).catch(() => [-1]);
+    if (unowned.length === 0 || Date.now() - from > limitMs) {
+      if (unowned.length === 0)
+        say(`every partition of the raw topic owned (after ${((Date.now() - from) / 1000).toFixed(0)} s)`);
+      return unowned;
+    }
+    await sleep(2_000);
+  }
+}
+
 async function waitCaughtUp(admin: Admin, groupId: string, topic: string, clock: RecoveryClock) {
   const from = Date.now();
   while (Date.now() - from < CATCH_UP_LIMIT_MS) {
@@ -456,8 +470,9 @@ async function main(): Promise<number> {
 
   const catchUpSeconds = await waitCaughtUp(admin, groupId, inputTopic, clock);
   await stopWatching();
-  // Every partition, added ones included, owned by a member once the group has caught up.
-  const unowned = await retried(() => unownedPartitions(admin, groupId, inputTopic)).catch(() => [-1]);
+  // Every partition, added ones included, owned by a member: the workers notice added partitions
+  // at their next metadata refresh (30 s) and rejoin, so this waits up to 90 s for it.
+  const unowned = await allOwned(admin, groupId, inputTopic, 90_000);
   await pool.stopAll();
   await admin.disconnect();
 
