@@ -4,13 +4,13 @@ import { DEAD_LETTER_TOPIC } from "../core/topics.js";
 import { kafkaClient } from "../kafka/client.js";
 import { DeadLetterReader } from "../kafka/dead-letter-reader.js";
 import type { DeadLetterValue } from "../kafka/dead-letters.js";
-import { offsetsForTime, partitionOffsets } from "../kafka/replay-store.js";
+import { rangeNow } from "../kafka/replay-store.js";
 import { registryAdmin } from "../kafka/start-up.js";
 import { readRanges } from "../kafka/topic-reader.js";
 import { createLogger } from "../ops/logger.js";
 import { type DeadLetterSelection, describeSelection, selectDeadLetter } from "../replay/dead-letter-selection.js";
 import { checkReplayId, defaultReplayId, type ReplayRequest } from "../replay/plan.js";
-import { type Bound, parseBound, planRange } from "../replay/range.js";
+import { type Bound, parseBound } from "../replay/range.js";
 import { DeadLetterCounts, describeCounts, describeDeadLetter } from "./dlq-view.js";
 import {
   DESTINATIONS_HELP,
@@ -20,9 +20,9 @@ import {
   list,
   OUTPUT_PREFIX_HELP,
   outputPrefixOption,
-  port,
   positiveNumber,
   replayWorkerConfig,
+  withReportingOptions,
 } from "./replay-options.js";
 import { runReplay } from "./replay-runner.js";
 
@@ -94,12 +94,7 @@ function listCommand(): Command {
       let unreadable = 0;
       try {
         const { from, to } = dlqBounds(selection);
-        const offsets = await partitionOffsets(admin, [DEAD_LETTER_TOPIC]);
-        const forTimes = {
-          ...(from.kind === "time" ? { from: await offsetsForTime(admin, [DEAD_LETTER_TOPIC], from.ms) } : {}),
-          ...(to.kind === "time" ? { to: await offsetsForTime(admin, [DEAD_LETTER_TOPIC], to.ms) } : {}),
-        };
-        const ranges = planRange(from, to, offsets, forTimes);
+        const ranges = await rangeNow(admin, [DEAD_LETTER_TOPIC], from, to);
         const reader = new DeadLetterReader(registryAdmin(config));
         if (ranges.ok) {
           await readRanges(kafka, admin, DEAD_LETTER_TOPIC, ranges.value, async (message, partition) => {
@@ -166,7 +161,7 @@ interface RedriveFlags extends SelectionFlags {
 }
 
 function replayCommand(): Command {
-  return selectionOptions(new Command("replay"))
+  return withReportingOptions(selectionOptions(new Command("replay")))
     .description(
       "send the selected dead letters' raw records through the current pipeline and configuration again; those that fail again go back to cdp.dlq with their attempt count",
     )
@@ -183,12 +178,6 @@ function replayCommand(): Command {
           if (!Number.isInteger(n)) fail("--max-attempts must be a whole number");
           return n;
         }),
-    )
-    .addOption(new Option("--metrics-port <port>", "serve /metrics on this port; 0: off").default(0).argParser(port))
-    .addOption(
-      new Option("--progress-every <seconds>", "seconds between JSON progress lines when stderr is not a terminal")
-        .default(5)
-        .argParser(positiveNumber),
     )
     .addHelpText(
       "after",

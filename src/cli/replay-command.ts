@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { checkReplayId, defaultReplayId, type ReplayRequest } from "../replay/plan.js";
 import { parseBound } from "../replay/range.js";
 import {
@@ -9,9 +9,9 @@ import {
   list,
   OUTPUT_PREFIX_HELP,
   outputPrefixOption,
-  port,
   positiveNumber,
   replayWorkerConfig,
+  withReportingOptions,
 } from "./replay-options.js";
 import { runReplay } from "./replay-runner.js";
 
@@ -29,7 +29,7 @@ interface ReplayFlags {
 }
 
 export function replayCommand(): Command {
-  return new Command("replay")
+  return withReportingOptions(new Command("replay"))
     .description(
       "replay a range of the raw topics through the current pipeline, beside the live worker (own consumer group), and exit when done",
     )
@@ -47,16 +47,6 @@ export function replayCommand(): Command {
     .option("--output-prefix <prefix>", OUTPUT_PREFIX_HELP, "")
     .option("--rate <events-per-second>", "at most this many raw events per second", positiveNumber)
     .option("--dry-run", "read the range and report what it would produce, without producing or committing", false)
-    .addOption(
-      new Option("--metrics-port <port>", "serve /metrics (labelled replay=<id>) on this port; 0: off")
-        .default(0)
-        .argParser(port),
-    )
-    .addOption(
-      new Option("--progress-every <seconds>", "seconds between JSON progress lines when stderr is not a terminal")
-        .default(5)
-        .argParser(positiveNumber),
-    )
     .addHelpText(
       "after",
       `\nConfigured like \`cdp-router run\` (CDP_* environment variables) for Kafka, the registry, the delivery mode and the pipeline.\n${EXIT_CODES_HELP}`,

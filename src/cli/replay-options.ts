@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { DESTINATION_IDS } from "../destinations/index.js";
 import { UsageError } from "../ops/usage-error.js";
 import { loadWorkerConfig, type WorkerConfig } from "../ops/worker-config.js";
@@ -55,3 +55,18 @@ export const OUTPUT_PREFIX_HELP =
   "write to shadow topics <prefix><topic> (created, same schemas) instead of the live ones";
 export const EXIT_CODES_HELP =
   "Exit codes: 0 done (summary JSON on stdout), 1 failed, 2 bad arguments or range, 130 interrupted (run again to resume).";
+
+/** What a bounded run reports with, the same for `replay` and `dlq replay`: metrics port and progress interval. */
+export function withReportingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--metrics-port <port>", "serve /metrics (labelled replay=<id>) on this port; 0: off")
+        .default(0)
+        .argParser(port),
+    )
+    .addOption(
+      new Option("--progress-every <seconds>", "seconds between JSON progress lines when stderr is not a terminal")
+        .default(5)
+        .argParser(positiveNumber),
+    );
+}

@@ -7,14 +7,7 @@ import { kafkaClient } from "../kafka/client.js";
 import { DeadLetterReader } from "../kafka/dead-letter-reader.js";
 import { DeadLetterRedrive } from "../kafka/dead-letter-redrive.js";
 import { DryRunDelivery } from "../kafka/dry-run-delivery.js";
-import {
-  committedOffsets,
-  ensurePlansTopic,
-  offsetsForTime,
-  partitionOffsets,
-  readPlan,
-  writePlan,
-} from "../kafka/replay-store.js";
+import { committedOffsets, ensurePlansTopic, rangeNow, readPlan, writePlan } from "../kafka/replay-store.js";
 import { registryAdmin } from "../kafka/start-up.js";
 import { Worker } from "../kafka/worker.js";
 import { startHttpServer } from "../ops/http-server.js";
@@ -26,7 +19,7 @@ import type { WorkerConfig } from "../ops/worker-config.js";
 import type { DeadLetterSelection } from "../replay/dead-letter-selection.js";
 import { type ReplayPlan, type ReplayRequest, replayGroupId, requestDifferences } from "../replay/plan.js";
 import { ReplayProgress } from "../replay/progress.js";
-import { type Bound, type OffsetsForTimes, partitionKey, planRange } from "../replay/range.js";
+import { type Bound, partitionKey } from "../replay/range.js";
 import { RateLimiter } from "../replay/throttle.js";
 import { ReplayTotals } from "../replay/totals.js";
 import { type ProgressView, progressBar, progressLines } from "./replay-progress.js";
@@ -53,13 +46,7 @@ export interface ReplayOutcome {
 
 /** Fixes the range now: offsets per partition, then [start, end) per partition. */
 async function planNow(admin: Admin, options: ReplayOptions): Promise<ReplayPlan> {
-  const { topics } = options.request;
-  const offsets = await partitionOffsets(admin, topics);
-  const forTimes: OffsetsForTimes = {
-    ...(options.from.kind === "time" ? { from: await offsetsForTime(admin, topics, options.from.ms) } : {}),
-    ...(options.to.kind === "time" ? { to: await offsetsForTime(admin, topics, options.to.ms) } : {}),
-  };
-  const ranges = planRange(options.from, options.to, offsets, forTimes);
+  const ranges = await rangeNow(admin, options.request.topics, options.from, options.to);
   if (!ranges.ok) throw new UsageError(ranges.error);
   return { id: options.id, request: options.request, ranges: ranges.value, createdAt: Date.now() };
 }

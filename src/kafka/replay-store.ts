@@ -1,7 +1,14 @@
 import type { Admin, Kafka } from "kafkajs";
 import { UsageError } from "../ops/usage-error.js";
 import { decodePlan, encodePlan, type ReplayPlan } from "../replay/plan.js";
-import type { PartitionOffsets } from "../replay/range.js";
+import {
+  type Bound,
+  type OffsetsForTimes,
+  type Parsed,
+  type PartitionOffsets,
+  type PartitionRange,
+  planRange,
+} from "../replay/range.js";
 import { PRODUCER_DEFAULTS } from "./client.js";
 import { readRanges } from "./topic-reader.js";
 
@@ -92,6 +99,24 @@ export async function offsetsForTime(
     }
   }
   return result;
+}
+
+/**
+ * The range of `topics` between two bounds, fixed now: each partition's log start and end, and
+ * the offsets for the instants among the bounds (`planRange` does the rest).
+ */
+export async function rangeNow(
+  admin: Admin,
+  topics: readonly string[],
+  from: Bound,
+  to: Bound,
+): Promise<Parsed<PartitionRange[]>> {
+  const offsets = await partitionOffsets(admin, topics);
+  const forTimes: OffsetsForTimes = {
+    ...(from.kind === "time" ? { from: await offsetsForTime(admin, topics, from.ms) } : {}),
+    ...(to.kind === "time" ? { to: await offsetsForTime(admin, topics, to.ms) } : {}),
+  };
+  return planRange(from, to, offsets, forTimes);
 }
 
 /** The group's committed offsets, keyed `topic:partition` (partitions without one are left out). */
