@@ -25,6 +25,19 @@ export interface LatencyOptions {
   /** Outputs of the first seconds (worker JIT, first metadata) are reported apart. */
   readonly warmUpSeconds: number;
   readonly stamp: string;
+  /**
+   * Seconds after the first send at which one more worker joins the group (scale-out under load):
+   * kafkajs rebalances eagerly, so every join stops all members for a moment.
+   */
+  readonly joinsAtSeconds?: readonly number[];
+}
+
+/** The outputs read in the window after a worker joined: the rebalance's effect on latency. */
+export interface JoinEffect {
+  readonly atSecond: number;
+  readonly outputs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
 }
 
 export interface LatencyResult {
@@ -41,7 +54,12 @@ export interface LatencyResult {
    * wait read in each: whether the tail is one stall or spread over the run.
    */
   readonly worstSeconds: ReadonlyArray<{ readonly second: number; readonly maxMs: number; readonly outputs: number }>;
+  /** One per worker that joined during the run, over the JOIN_WINDOW_SECONDS after it. */
+  readonly joins: readonly JoinEffect[];
 }
+
+/** How long after a join its effect is looked at: the rebalance and the catch-up after it. */
+export const JOIN_WINDOW_SECONDS = 10;
 
 export const OBSERVED_TOPIC = "cdp.dest.customerio";
 
@@ -77,17 +95,28 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
 
   const schema = loadTopicSchemas().get(OBSERVED_TOPIC);
   if (!schema) throw new Error(`no schema for ${OBSERVED_TOPIC}`);
+  const spawnWorker = () =>
+    spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
+      cwd: options.root,
+      env: {
+        ...process.env,
+        ...options.env,
+        CDP_INPUT_TOPICS: input,
+        CDP_GROUP_ID: groupId,
+        CDP_DELIVERY: options.mode,
+      },
+      // BENCH_WORKER_LOG=FILE keeps the workers' log (CDP_LOG_LEVEL says how much) to line up with
+      // the slowest seconds.
+      stdio: process.env.BENCH_WORKER_LOG
+        ? ["ignore", openSync(process.env.BENCH_WORKER_LOG, "a"), "inherit"]
+        : ["ignore", "ignore", "inherit"],
+    });
   // The worker first: it creates the destination topics (on a fresh stack the reader would
   // otherwise subscribe to a topic that does not exist yet).
-  const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
-    cwd: options.root,
-    env: { ...process.env, ...options.env, CDP_INPUT_TOPICS: input, CDP_GROUP_ID: groupId, CDP_DELIVERY: options.mode },
-    // BENCH_WORKER_LOG=FILE keeps the worker's log (CDP_LOG_LEVEL says how much) to line up with
-    // the slowest seconds.
-    stdio: process.env.BENCH_WORKER_LOG
-      ? ["ignore", openSync(process.env.BENCH_WORKER_LOG, "a"), "inherit"]
-      : ["ignore", "ignore", "inherit"],
-  });
+  const worker = spawnWorker();
+  const workers: ChildProcess[] = [worker];
+  const joinsAt = [...(options.joinsAtSeconds ?? [])].sort((a, b) => a - b);
+  const joinedAt: number[] = [];
   const reader = kafka.consumer({ groupId: `${groupId}-reader`, maxWaitTimeInMs: 100, readUncommitted: false });
   const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
   const latencies: Array<{ at: number; ms: number }> = [];
@@ -117,6 +146,11 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     let sent = 0;
     // Every 10 ms, what the schedule says is due: a slow send is caught up on, not skipped.
     while (sent < events.length) {
+      const nextJoin = joinsAt[joinedAt.length];
+      if (nextJoin !== undefined && Date.now() - started >= nextJoin * 1000) {
+        joinedAt.push(Date.now());
+        workers.push(spawnWorker());
+      }
       // At most 200 events a send: a slow moment must not make one request over the broker's 1 MB.
       const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * rate), sent + 200);
       if (due > sent) {
@@ -159,10 +193,26 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       maxMs: steady.at(-1) ?? Number.NaN,
       allP99Ms: percentile(all, 0.99),
       worstSeconds: [...bySecond.values()].sort((a, b) => b.maxMs - a.maxMs).slice(0, 5),
+      joins: joinedAt.map((at) => {
+        const window = latencies
+          .filter((l) => l.at >= at && l.at < at + JOIN_WINDOW_SECONDS * 1000)
+          .map((l) => l.ms)
+          .sort((a, b) => a - b);
+        return {
+          atSecond: Math.round((at - started) / 1000),
+          outputs: window.length,
+          p99Ms: percentile(window, 0.99),
+          maxMs: window.at(-1) ?? Number.NaN,
+        };
+      }),
     };
   } finally {
-    worker.kill("SIGTERM");
-    await new Promise((resolve) => (worker.exitCode !== null ? resolve(undefined) : worker.on("exit", resolve)));
+    await Promise.all(
+      workers.map((child) => {
+        child.kill("SIGTERM");
+        return new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.on("exit", resolve)));
+      }),
+    );
     await producer.disconnect().catch(() => undefined);
     await reader.disconnect().catch(() => undefined);
     await admin.deleteTopics({ topics: [input] }).catch(() => undefined);

@@ -12,7 +12,7 @@ import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
 import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
-import { type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
+import { JOIN_WINDOW_SECONDS, type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
 import { prepareRawTopic } from "./raw-topic.js";
 
 // `npm run bench:worker [-- EVENTS]`: the worker's throughput in both delivery modes on a prepared
@@ -137,7 +137,7 @@ const common = {
   SCHEMA_REGISTRY_URL: endpoints.registryUrl,
   CDP_INPUT_TOPICS: input,
   CDP_HTTP_PORT: "0",
-  CDP_LOG_LEVEL: "warn",
+  CDP_LOG_LEVEL: process.env.CDP_LOG_LEVEL ?? "warn",
   CDP_COMMIT_INTERVAL_MS: "200",
 };
 // One destination: one output per input, as the pass-through has.
@@ -170,7 +170,7 @@ const variants: Array<{ id: string; name: string; command: string[]; env: Record
     env: { ...common, CDP_PIPELINE_CONFIG: single },
   },
 ];
-const extras = ["java", "latency-alo", "latency-eos"];
+const extras = ["java", "latency-alo", "latency-eos", "scale-alo", "scale-eos"];
 // BENCH_ONLY=alo,eos,java runs a subset.
 const only = (process.env.BENCH_ONLY ?? [...variants.map((v) => v.id), ...extras].join(",")).split(",");
 const results: Result[] = [];
@@ -218,6 +218,26 @@ for (const mode of ["at-least-once", "exactly-once"] as const) {
     await measureLatency({ kafka, admin, root, env: common, mode, rate: 5_000, seconds: 30, warmUpSeconds: 5, stamp }),
   );
 }
+// The same with the group scaled out under load: one worker, a second at 10 s, a third at 20 s.
+// Each join is an eager rebalance (every member stops); the runs show what it does to the tail.
+const scaled: LatencyResult[] = [];
+for (const mode of ["at-least-once", "exactly-once"] as const) {
+  if (!only.includes(mode === "at-least-once" ? "scale-alo" : "scale-eos")) continue;
+  scaled.push(
+    await measureLatency({
+      kafka,
+      admin,
+      root,
+      env: common,
+      mode,
+      rate: 5_000,
+      seconds: 40,
+      warmUpSeconds: 5,
+      stamp: `${stamp}s`,
+      joinsAtSeconds: [10, 20],
+    }),
+  );
+}
 
 await admin.deleteTopics({ topics: sinks }).catch(() => undefined);
 await admin.disconnect();
@@ -262,8 +282,18 @@ for (const l of latencies) {
   const worst = l.worstSeconds.map((s) => `second ${s.second}: ${s.maxMs} ms (${s.outputs} records)`).join(", ");
   console.log(`    slowest seconds (largest wait read in each): ${worst}`);
 }
+for (const l of scaled) {
+  console.log(
+    `  latency ${l.mode} at 5,000 events/s for 40 s, 1 -> 3 workers (one joins at 10 s, one at 20 s): p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms after the first 5 s (${l.outputs} records of ${l.produced} events)`,
+  );
+  for (const join of l.joins) {
+    console.log(
+      `    the ${JOIN_WINDOW_SECONDS} s after the join at ${join.atSecond} s: p99 ${join.p99Ms} ms, max ${join.maxMs} ms (${join.outputs} records)`,
+    );
+  }
+}
 console.log("  targets: at-least-once >= 80% of pass-through, exactly-once >= 50%");
 console.log(
   `  pass-through x${fanOut.fanout} writes the worker's number of records per event (same bytes, no transform): the cost of the fan-out alone`,
 );
-console.log(JSON.stringify({ total, meanRecordBytes, results, javaRuns, latencies }));
+console.log(JSON.stringify({ total, meanRecordBytes, results, javaRuns, latencies, scaled }));

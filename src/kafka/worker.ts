@@ -100,7 +100,7 @@ export class Worker {
       maxBytes: config.maxBytesPerPartition * 8,
       sessionTimeout: config.sessionTimeoutMs,
       // Kafka's rule of thumb: heartbeats at most a third of the session timeout apart.
-      heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
+      heartbeatInterval: Math.min(1_000, Math.floor(config.sessionTimeoutMs / 3)),
       // A transactional reader of our own outputs would want read_committed; the raw topics are not transactional.
       readUncommitted: false,
       // kafkajs notices added partitions (and rejoins to get them assigned) when it refreshes
