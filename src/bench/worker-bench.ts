@@ -120,6 +120,7 @@ const fanOut: Record<string, number> = {
   passthrough: 1,
   fanout: Number(workerFanOut.toFixed(2)),
   alo: workerFanOut,
+  alo2: workerFanOut,
   eos: workerFanOut,
   one: outputsPerEvent(["customerio"]).perEvent,
 };
@@ -162,6 +163,12 @@ const variants: Array<{ id: string; name: string; command: string[]; env: Record
     name: "worker exactly-once",
     command: ["bin/cdp-router.js", "run"],
     env: { ...common, CDP_DELIVERY: "exactly-once" },
+  },
+  {
+    id: "alo2",
+    name: "worker a-l-o, 2 threads",
+    command: ["bin/cdp-router.js", "run"],
+    env: { ...common, CDP_TRANSFORM_THREADS: "2" },
   },
   {
     id: "one",
@@ -267,7 +274,7 @@ const recordsPerSecond = (id: string) => {
 if (javaRuns.length > 0) {
   const ratio = (id: string) => (recordsPerSecond(id) / bestJava).toFixed(2);
   console.log(
-    `  records/s as a fraction of the best Java run: at-least-once ${ratio("alo")}x (target 0.5x), exactly-once ${ratio("eos")}x, pass-through x${fanOut.fanout} ${ratio("fanout")}x, pass-through ${ratio("passthrough")}x`,
+    `  records/s as a fraction of the best Java run: at-least-once ${ratio("alo")}x (target 0.5x), with 2 transform threads ${ratio("alo2")}x, exactly-once ${ratio("eos")}x, pass-through x${fanOut.fanout} ${ratio("fanout")}x, pass-through ${ratio("passthrough")}x`,
   );
 }
 if (results.some((r) => r.id === "alo") && results.some((r) => r.id === "eos")) {

@@ -10,7 +10,7 @@ import { checkKafkaTls } from "./client.js";
 import { backoffDelay } from "./partition-backoff.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS, OUTPUT_TOPICS } from "./topics.js";
-import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
+import { type ChunkTransformer, InlineTransformer, ThreadTransformer, TransformerPool } from "./transformer.js";
 
 /**
  * A start-up step, retried with capped exponential backoff while `running()`, unless the error is
@@ -91,7 +91,11 @@ export async function prepareWorker(
     maxRecordBytes: config.maxRecordBytes,
     outputPrefix,
   };
-  return config.transformThread
-    ? ThreadTransformer.start({ ...setup, schemaIds: encoder.schemaIds() }, onThreadFailure)
-    : new InlineTransformer(setup, encoder);
+  if (!config.transformThread) return new InlineTransformer(setup, encoder);
+  const threadSetup = { ...setup, schemaIds: encoder.schemaIds() };
+  return config.transformThreads === 1
+    ? ThreadTransformer.start(threadSetup, onThreadFailure)
+    : new TransformerPool(
+        Array.from({ length: config.transformThreads }, () => ThreadTransformer.start(threadSetup, onThreadFailure)),
+      );
 }

@@ -12,8 +12,11 @@ import type { RawMessage } from "./raw-message.js";
 /** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
 export interface ChunkTransformer {
   transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs>;
-  /** These deliveries were never written: they are not duplicates when their records come back. */
-  forget(marks: readonly DeliveryMark[]): void;
+  /**
+   * These deliveries (of chunks of this partition) were never written: they are not duplicates
+   * when their records come back.
+   */
+  forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export class InlineTransformer implements ChunkTransformer {
     return chunkOutputs(topic, partition, messages, this.tools, now);
   }
 
-  forget(marks: readonly DeliveryMark[]): void {
+  forget(_topic: string, _partition: number, marks: readonly DeliveryMark[]): void {
     this.tools.pipeline.forget(marks);
   }
 
@@ -67,8 +70,8 @@ export class InlineTransformer implements ChunkTransformer {
 
 /**
  * The transform (pipeline and Avro encoding) on its own thread, so that it runs beside kafkajs's
- * fetching and produce encoding instead of taking turns with it on the event loop. One thread:
- * the dedupe window is one per process, and chunks are answered in the order they were sent.
+ * fetching and produce encoding instead of taking turns with it on the event loop. Chunks are
+ * answered in the order they were sent; the thread has its own dedupe window.
  */
 export class ThreadTransformer implements ChunkTransformer {
   private nextId = 0;
@@ -117,7 +120,7 @@ export class ThreadTransformer implements ChunkTransformer {
     });
   }
 
-  forget(marks: readonly DeliveryMark[]): void {
+  forget(_topic: string, _partition: number, marks: readonly DeliveryMark[]): void {
     if (marks.length === 0 || this.failure) return;
     const message: ToThread = { kind: "forget", marks };
     this.thread.postMessage(message);
@@ -126,5 +129,46 @@ export class ThreadTransformer implements ChunkTransformer {
   async close(): Promise<void> {
     this.closing = true;
     await this.thread.terminate();
+  }
+}
+
+/**
+ * Several transform threads (CDP_TRANSFORM_THREADS) for a worker with cores to spare. A partition
+ * is always transformed on the same thread, so its chunks are answered in order and its dedupe
+ * memory (and its forgetting) stays in one window: repeats are caught among the partitions one
+ * thread handles, as they are among the partitions one worker handles. A partition seen for the
+ * first time goes to the thread with the fewest partitions so far.
+ */
+export class TransformerPool implements ChunkTransformer {
+  private readonly byPartition = new Map<string, ChunkTransformer>();
+  private readonly load: number[];
+
+  constructor(private readonly transformers: readonly ChunkTransformer[]) {
+    if (transformers.length === 0) throw new Error("a transformer pool needs at least one transformer");
+    this.load = transformers.map(() => 0);
+  }
+
+  /** The transformer a partition is (or from now on will be) transformed on. */
+  transformerOf(topic: string, partition: number): ChunkTransformer {
+    const key = `${partition}:${topic}`;
+    const known = this.byPartition.get(key);
+    if (known) return known;
+    const index = this.load.indexOf(Math.min(...this.load));
+    this.load[index] = (this.load[index] ?? 0) + 1;
+    const chosen = this.transformers[index] as ChunkTransformer;
+    this.byPartition.set(key, chosen);
+    return chosen;
+  }
+
+  transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs> {
+    return this.transformerOf(topic, partition).transform(topic, partition, messages, now);
+  }
+
+  forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void {
+    this.transformerOf(topic, partition).forget(topic, partition, marks);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.transformers.map((transformer) => transformer.close()));
   }
 }

@@ -228,7 +228,7 @@ export class Worker {
         this.backoff.succeeded(topic, partition);
       },
       heartbeat,
-      forget: (marks) => transformer.forget(marks),
+      forget: (marks) => transformer.forget(topic, partition, marks),
       sendFailed: (error) => this.failedSend(topic, partition, pause, error),
       active: () => isRunning() && !isStale(),
     });

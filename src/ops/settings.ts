@@ -145,6 +145,14 @@ export const WORKER_SETTINGS = {
     meaning:
       "run the pipeline and Avro encoding on a worker thread beside kafkajs; `false` runs them on the event loop",
   },
+  CDP_TRANSFORM_THREADS: {
+    type: "integer",
+    default: 1,
+    min: 1,
+    max: 64,
+    meaning:
+      "transform threads (with CDP_TRANSFORM_THREAD): each assigned partition is transformed on one of them, in order; each has its own dedupe window and about 80 MiB",
+  },
   CDP_MAX_BYTES_PER_PARTITION: {
     type: "integer",
     default: 1024 * 1024,

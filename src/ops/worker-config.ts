@@ -41,6 +41,8 @@ export interface WorkerConfig {
   readonly chunkSize: number;
   /** Run the pipeline and Avro encoding on a thread of their own, beside kafkajs's work. */
   readonly transformThread: boolean;
+  /** How many transform threads (when `transformThread`): a partition always goes to the same one. */
+  readonly transformThreads: number;
   /** The largest destination record written; a larger one is dead-lettered (`record_too_large`). */
   readonly maxRecordBytes: number;
   /** Raw bytes per chunk: keeps each record batch the producer writes under the broker's max.message.bytes. */
@@ -263,6 +265,7 @@ export function loadWorkerConfig(
     topicReplication: integer("CDP_TOPIC_REPLICATION", vars, problems),
     chunkSize: integer("CDP_CHUNK_SIZE", vars, problems),
     transformThread: flag("CDP_TRANSFORM_THREAD", vars, problems),
+    transformThreads: integer("CDP_TRANSFORM_THREADS", vars, problems),
     maxRecordBytes: integer("CDP_MAX_RECORD_BYTES", vars, problems),
     chunkBytes: integer("CDP_CHUNK_BYTES", vars, problems),
     maxBytesPerPartition: integer("CDP_MAX_BYTES_PER_PARTITION", vars, problems),

@@ -19,7 +19,7 @@ const SETUP = { pipeline: config(), workerId: "w-1", maxRecordBytes: 1_048_000, 
 
 // The thread runs compiled code (dist/, built by `npm test`'s pretest): a worker thread cannot
 // load the TypeScript sources.
-const { ThreadTransformer } = (await import(
+const { ThreadTransformer, TransformerPool } = (await import(
   new URL("../../../dist/kafka/transformer.js", import.meta.url).href
 )) as typeof import("../../../src/kafka/transformer.js");
 
@@ -130,11 +130,68 @@ describe("transform thread", () => {
       const first = await thread.transform("cdp.raw.group", 0, chunk, 0);
       const again = await thread.transform("cdp.raw.group", 0, chunk, 0);
       expect(again.summary.skipped.duplicate).toBe(first.remembered.length);
-      thread.forget(first.remembered);
+      thread.forget("cdp.raw.group", 0, first.remembered);
       const afterForget = await thread.transform("cdp.raw.group", 0, chunk, 0);
       expect(plain(afterForget).byTopic).toEqual(plain(first).byTopic);
     } finally {
       await thread.close();
+    }
+  });
+
+  it("a pool of threads (CDP_TRANSFORM_THREADS) gives each partition the inline transform's outputs, in order", async () => {
+    const threads = [0, 1].map(() =>
+      ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
+        throw error;
+      }),
+    );
+    const pool = new TransformerPool(threads);
+    // One inline transform per partition: what a worker with that partition alone would give.
+    const inline = [0, 1, 2, 3].map(() => new InlineTransformer(SETUP, encoder));
+    try {
+      for (const seed of [1, 2]) {
+        // Every partition's chunk in flight at once, as partitions processed concurrently are.
+        const chunks = [0, 1, 2, 3].map((partition) => rawMessages(200, seed * 10 + partition));
+        const pooled = await Promise.all(
+          chunks.map((chunk, partition) => pool.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000)),
+        );
+        for (const [partition, chunk] of chunks.entries()) {
+          const alone = await inline[partition]?.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000);
+          expect(alone && plain(pooled[partition] as ChunkOutputs)).toEqual(alone && plain(alone));
+        }
+      }
+      // Spread: two partitions per thread, each always on the same one.
+      const owners = [0, 1, 2, 3].map((partition) => pool.transformerOf("cdp.raw.group", partition));
+      expect(owners.filter((owner) => owner === threads[0])).toHaveLength(2);
+      expect(owners.filter((owner) => owner === threads[1])).toHaveLength(2);
+      expect(pool.transformerOf("cdp.raw.track", 0)).toBeDefined();
+      expect(pool.transformerOf("cdp.raw.group", 3)).toBe(owners[3]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a pool forgets in the window of the partition's own thread", async () => {
+    const pool = new TransformerPool(
+      [0, 1].map(() =>
+        ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
+          throw error;
+        }),
+      ),
+    );
+    try {
+      const chunk = rawMessages(50, 9);
+      // Partitions 0 and 1 are on different threads: the same records on each are not repeats.
+      const first = await pool.transform("cdp.raw.group", 1, chunk, 0);
+      const other = await pool.transform("cdp.raw.group", 0, chunk, 0);
+      expect(other.summary.skipped.duplicate ?? 0).toBe(0);
+      expect(other.remembered).toHaveLength(first.remembered.length);
+      const again = await pool.transform("cdp.raw.group", 1, chunk, 0);
+      expect(again.summary.skipped.duplicate).toBe(first.remembered.length);
+      pool.forget("cdp.raw.group", 1, first.remembered);
+      const afterForget = await pool.transform("cdp.raw.group", 1, chunk, 0);
+      expect(plain(afterForget).byTopic).toEqual(plain(first).byTopic);
+    } finally {
+      await pool.close();
     }
   });
 
