@@ -99,7 +99,9 @@ export class Worker {
       maxBytesPerPartition: config.maxBytesPerPartition,
       maxBytes: config.maxBytesPerPartition * 8,
       sessionTimeout: config.sessionTimeoutMs,
-      // Kafka's rule of thumb: heartbeats at most a third of the session timeout apart.
+      // Every second (kafkajs's default is 3 s): a member learns of a rebalance only at its next
+      // heartbeat, and the members that already rejoined stop until it does (README, "Scaling
+      // out"). Never more than a third of the session timeout apart (Kafka's rule of thumb).
       heartbeatInterval: Math.min(1_000, Math.floor(config.sessionTimeoutMs / 3)),
       // A transactional reader of our own outputs would want read_committed; the raw topics are not transactional.
       readUncommitted: false,
