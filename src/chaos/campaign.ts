@@ -26,6 +26,7 @@ import { stackUp } from "../stack/stack.js";
 import { WorkerPool } from "./actors.js";
 import { compareOutputs, type ExpectedRecord, type ReadRecord } from "./compare.js";
 import { FAULT_KINDS, type FaultContext, type FaultKind, laneOf, runFault } from "./faults.js";
+import { presentInputs, readInputDigests, valueDigest } from "./input-check.js";
 import { CHAOS_SCRIPTS, ensureChaosPython, PROJECT_ROOT } from "./python.js";
 import { describePauses, pausesInLogs, unownedPartitions } from "./rebalances.js";
 import { committedOffsets, endOffsets, RecoveryClock, reached } from "./recovery.js";
@@ -198,6 +199,23 @@ function writeInputs(file: string, events: ReadonlyArray<Pick<GeneratedEvent, "b
   }
 }
 
+/**
+ * Inputs the producer was told were delivered but the raw topic does not hold: said loudly and
+ * listed in the run's directory. They never reached a worker, so they are not counted against it.
+ */
+function reportLostInputs(lost: ReadonlyArray<{ readonly bytes: Buffer }>, dir: string): void {
+  if (lost.length === 0) return;
+  const ids = lost.map(
+    (input) => /"messageId":"([^"]*)"/.exec(input.bytes.toString())?.[1] ?? valueDigest(input.bytes),
+  );
+  writeFileSync(join(dir, "input-lost.txt"), `${ids.join("\n")}\n`);
+  say(
+    `THE BROKERS LOST ${lost.length} ACKNOWLEDGED INPUT RECORD(S): produced with acks=all and reported delivered, ` +
+      `but not in the raw topic (see the brokers' logs for fencing and truncation); no worker saw them, so their ` +
+      `outputs are not expected: ${ids.slice(0, 5).join(", ")} (all in ${join(dir, "input-lost.txt")})`,
+  );
+}
+
 /** Admin calls right after topic creation or a fault can fail while metadata settles: retry for a minute. */
 async function retried<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -300,9 +318,14 @@ async function recheck(runId: string): Promise<number> {
     if (line !== "") inputs.push({ bytes: Buffer.from((JSON.parse(line) as { v: string }).v, "base64") });
   }
   const inputTopic = `chaos.${runId}.raw`;
-  const expected = expectedOutputs(inputs, inputTopic);
   const python = await ensureChaosPython(say);
   const endpoints = resolveEndpoints(process.env, 3);
+  const { present, lost } = presentInputs(
+    inputs,
+    await readInputDigests(python, endpoints.brokers.join(","), inputTopic),
+  );
+  reportLostInputs(lost, dir);
+  const expected = expectedOutputs(present, inputTopic);
   const kafka = new Kafka({ clientId: "cdp-router-chaos", brokers: endpoints.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -317,7 +340,7 @@ async function recheck(runId: string): Promise<number> {
   );
   const failed = result.missing > 0 || result.outOfOrder > 0;
   console.log(
-    `chaos: recheck ${failed ? "FAILED" : "passed"}: run=${runId} events=${inputs.length} expected_records=${result.expected} ` +
+    `chaos: recheck ${failed ? "FAILED" : "passed"}: run=${runId} events=${inputs.length} input_lost_by_brokers=${lost.length} expected_records=${result.expected} ` +
       `read=${result.read} missing=${result.missing} duplicated=${result.duplicated} out_of_order=${result.outOfOrder}`,
   );
   return failed ? 1 : 0;
@@ -463,7 +486,12 @@ async function main(): Promise<number> {
       `after ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   writeFileSync(join(dir, "produced.json"), JSON.stringify({ produced: sent.produced }));
-  const expected = expectedOutputs(events.slice(0, sent.produced), inputTopic);
+  const { present, lost } = presentInputs(
+    events.slice(0, sent.produced),
+    await readInputDigests(python, brokers, inputTopic),
+  );
+  reportLostInputs(lost, dir);
+  const expected = expectedOutputs(present, inputTopic);
   // The events themselves (about a kilobyte each) are not needed again: the check holds millions
   // of expected and read records next, and a 164-fault run ran out of a 4 GB heap there.
   events.length = 0;
@@ -491,6 +519,7 @@ async function main(): Promise<number> {
     unowned.length > 0;
   console.log(
     `chaos: ${failed ? "FAILED" : "passed"}: mode=${mode} seed=${seed} events=${sent.produced} produced=${sent.sent} produce_failed=${sent.failed} ` +
+      `input_lost_by_brokers=${lost.length} ` +
       `faults=${done} (${faultsLine}) expected_records=${result.expected} read=${result.read} missing=${result.missing} ` +
       `duplicated=${result.duplicated} out_of_order=${result.outOfOrder} caught_up=${catchUpSeconds !== undefined} ` +
       `in ${(catchUpSeconds ?? CATCH_UP_LIMIT_MS / 1000).toFixed(0)} s unexpected_worker_exits=${pool.unexpectedExits.length} ` +
