@@ -9,6 +9,7 @@ import hashlib
 import sys
 
 from confluent_kafka import Consumer, TopicPartition
+from kafka_read import read_to_end
 
 
 def main() -> int:
@@ -26,25 +27,15 @@ def main() -> int:
     for partition in partitions:
         low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=30)
         if high > low:
-            remaining.add(partition)
+            remaining.add((topic, partition))
             assignment.append(TopicPartition(topic, partition, low))
     consumer.assign(assignment)
-    idle = 0
-    while remaining and idle < 60:
-        message = consumer.poll(1.0)
-        if message is None:
-            idle += 1
-            continue
-        idle = 0
-        if message.error():
-            if message.error().code() == -191:  # _PARTITION_EOF
-                remaining.discard(message.partition())
-                continue
-            raise RuntimeError(str(message.error()))
-        print(hashlib.sha256(message.value() or b"").hexdigest(), flush=False)
+    remaining = read_to_end(
+        consumer, remaining, lambda message: print(hashlib.sha256(message.value() or b"").hexdigest(), flush=False)
+    )
     consumer.close()
     if remaining:
-        print(f"unfinished partitions: {sorted(remaining)}", file=sys.stderr)
+        print(f"unfinished partitions: {sorted(p for _, p in remaining)}", file=sys.stderr)
         return 2
     return 0
 

@@ -14,6 +14,7 @@ import urllib.request
 
 import fastavro
 from confluent_kafka import Consumer, TopicPartition
+from kafka_read import read_to_end
 
 schemas = {}
 
@@ -39,19 +40,8 @@ def main() -> int:
     })
     assignment = [TopicPartition(s["topic"], s["partition"], int(s["offset"])) for s in starts]
     consumer.assign(assignment)
-    remaining = {(s["topic"], s["partition"]) for s in starts}
-    idle = 0
-    while remaining and idle < 60:
-        message = consumer.poll(1.0)
-        if message is None:
-            idle += 1
-            continue
-        idle = 0
-        if message.error():
-            if message.error().code() == -191:  # _PARTITION_EOF
-                remaining.discard((message.topic(), message.partition()))
-                continue
-            raise RuntimeError(str(message.error()))
+
+    def handle(message):
         key = message.key().decode() if message.key() is not None else None
         record = {"topic": message.topic(), "partition": message.partition(), "offset": message.offset(), "key": key}
         value = message.value()
@@ -61,6 +51,8 @@ def main() -> int:
             for field in ("message_id", "source_topic", "source_partition", "source_offset"):
                 record[field] = decoded.get(field)
         print(json.dumps(record), flush=False)
+
+    remaining = read_to_end(consumer, {(s["topic"], s["partition"]) for s in starts}, handle)
     consumer.close()
     if remaining:
         print(json.dumps({"unfinished": sorted(f"{t}:{p}" for t, p in remaining)}), file=sys.stderr)

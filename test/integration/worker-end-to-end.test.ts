@@ -3,7 +3,7 @@ import { DEAD_LETTER_TOPIC } from "../../src/core/topics.js";
 import { DESTINATION_TOPICS } from "../../src/destinations/index.js";
 import type { JsonObject } from "../../src/events/json.js";
 import { pipeline } from "../support/events.js";
-import { sortedKeys, specExamplePayloads } from "../support/fixtures.js";
+import { canonicalRecords, specExamplePayloads } from "../support/fixtures.js";
 import { createTopic, testKafka, uniqueTopic } from "../support/kafka.js";
 import {
   collectOutputs,
@@ -100,10 +100,10 @@ describe("the worker end to end", () => {
         since,
       ),
     );
-    const canonical = (records: Array<{ topic: string; key: string | null; value: JsonObject | null }>) =>
-      records.map((r) => JSON.stringify(sortedKeys(r))).sort();
-    expect(canonical(outputs)).toEqual(
-      canonical(expected.map((e) => ({ ...e, value: e.value && (JSON.parse(JSON.stringify(e.value)) as JsonObject) }))),
+    expect(canonicalRecords(outputs)).toEqual(
+      canonicalRecords(
+        expected.map((e) => ({ ...e, value: e.value && (JSON.parse(JSON.stringify(e.value)) as JsonObject) })),
+      ),
     );
     expect(new Set(outputs.map((o) => o.topic)).size).toBe(7);
   }, 120_000);

@@ -31,3 +31,8 @@ export function sortedKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** Records as sorted canonical JSON lines: two sets of records compare whatever their order. */
+export function canonicalRecords(records: readonly unknown[]): string[] {
+  return records.map((record) => JSON.stringify(sortedKeys(record))).sort();
+}

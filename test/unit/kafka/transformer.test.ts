@@ -23,6 +23,12 @@ const { ThreadTransformer, TransformerPool } = (await import(
   new URL("../../../dist/kafka/transformer.js", import.meta.url).href
 )) as typeof import("../../../src/kafka/transformer.js");
 
+/** A transform thread of the test setup; a thread failure fails the test. */
+const startThread = () =>
+  ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
+    throw error;
+  });
+
 function rawMessages(count: number, seed: number): RawMessage[] {
   return generateEvents(count, seed).map((event, i) => ({
     key: i % 3 === 0 ? null : Buffer.from(`key-${i}`),
@@ -103,9 +109,7 @@ describe("transform thread", () => {
 
   it("gives the inline transform's outputs, summaries and remembered ids, chunk after chunk", async () => {
     const inline = new InlineTransformer(SETUP, encoder);
-    const thread = ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
-      throw error;
-    });
+    const thread = startThread();
     try {
       for (const seed of [1, 2, 3]) {
         const chunk = rawMessages(400, seed);
@@ -122,9 +126,7 @@ describe("transform thread", () => {
   });
 
   it("forgets what it is told to: a record whose outputs were never written is routed again, not a duplicate", async () => {
-    const thread = ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
-      throw error;
-    });
+    const thread = startThread();
     try {
       const chunk = rawMessages(50, 9);
       const first = await thread.transform("cdp.raw.group", 0, chunk, 0);
@@ -139,11 +141,7 @@ describe("transform thread", () => {
   });
 
   it("a pool of threads (CDP_TRANSFORM_THREADS) gives each partition the inline transform's outputs, in order", async () => {
-    const threads = [0, 1].map(() =>
-      ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
-        throw error;
-      }),
-    );
+    const threads = [0, 1].map(() => startThread());
     const pool = new TransformerPool(threads);
     // One inline transform per partition: what a worker with that partition alone would give.
     const inline = [0, 1, 2, 3].map(() => new InlineTransformer(SETUP, encoder));
@@ -171,13 +169,7 @@ describe("transform thread", () => {
   });
 
   it("a pool forgets in the window of the partition's own thread", async () => {
-    const pool = new TransformerPool(
-      [0, 1].map(() =>
-        ThreadTransformer.start({ ...SETUP, schemaIds }, (error) => {
-          throw error;
-        }),
-      ),
-    );
+    const pool = new TransformerPool([0, 1].map(() => startThread()));
     try {
       const chunk = rawMessages(50, 9);
       // Partitions 0 and 1 are on different threads: the same records on each are not repeats.
