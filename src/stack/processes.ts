@@ -43,12 +43,17 @@ export function startDetached(options: StartOptions): StartedProcess {
   }
 }
 
-/** Pids of running processes whose command line holds `marker`. */
+/**
+ * Pids of running processes whose command line holds `marker` as a whole argument. A prefix is
+ * not enough: the registry's folder `.../registry` is a prefix of its auth proxy's
+ * `.../registry-auth`, and a proxy left running without its registry made the stack wait 180 s
+ * for a registry it took to be starting.
+ */
 export function findByMarker(marker: string): number[] {
   const listing = execFileSync("ps", ["-eww", "-o", "pid=,args="], { encoding: "utf8" });
   return listing
     .split("\n")
-    .filter((line) => line.includes(marker))
+    .filter((line) => line.endsWith(marker) || line.includes(`${marker} `))
     .map((line) => Number.parseInt(line.trim(), 10))
     .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,8 +13,9 @@ afterEach(async () => {
 });
 
 /** A real detached process carrying the stack's marker, standing in for a broker. */
-function startFake(script: string): { dir: string; pid: number; pidFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), "cdp-stack-"));
+function startFake(script: string, folder?: string): { dir: string; pid: number; pidFile: string } {
+  const dir = folder ?? mkdtempSync(join(tmpdir(), "cdp-stack-"));
+  if (folder) mkdirSync(folder, { recursive: true });
   dirs.push(dir);
   const pidFile = join(dir, "fake.pid");
   const { pid } = startDetached({
@@ -45,6 +46,14 @@ describe("stack processes are found by their marker, not only their pid file", (
     expect(isAlive(fake.pid)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect(existsSync(fake.pidFile)).toBe(false);
+  });
+
+  it("a marker that is a prefix of another process's marker does not find it (registry and registry-auth)", () => {
+    const base = mkdtempSync(join(tmpdir(), "cdp-stack-"));
+    dirs.push(base);
+    const proxy = startFake("setInterval(() => {}, 1000)", join(base, "registry-auth"));
+    expect(findByMarker(componentMarker(join(base, "registry")))).toEqual([]);
+    expect(findByMarker(componentMarker(proxy.dir))).toEqual([proxy.pid]);
   });
 
   it("does not touch processes of another stack folder", async () => {
