@@ -43,17 +43,22 @@ export function startDetached(options: StartOptions): StartedProcess {
   }
 }
 
+/** How a marker is matched: a whole argument, or (every Kafka node of a stack) its beginning. */
+export interface MarkerMatch {
+  readonly prefix?: boolean;
+}
+
 /**
- * Pids of running processes whose command line holds `marker` as a whole argument. A prefix is
- * not enough: the registry's folder `.../registry` is a prefix of its auth proxy's
- * `.../registry-auth`, and a proxy left running without its registry made the stack wait 180 s
- * for a registry it took to be starting.
+ * Pids of running processes whose command line holds `marker` as a whole argument, or, with
+ * `prefix`, an argument that begins with it. Whole by default: the registry's folder
+ * `.../registry` is a prefix of its auth proxy's `.../registry-auth`, and a proxy left running
+ * without its registry made the stack wait 180 s for a registry it took to be starting.
  */
-export function findByMarker(marker: string): number[] {
+export function findByMarker(marker: string, match: MarkerMatch = {}): number[] {
   const listing = execFileSync("ps", ["-eww", "-o", "pid=,args="], { encoding: "utf8" });
   return listing
     .split("\n")
-    .filter((line) => line.endsWith(marker) || line.includes(`${marker} `))
+    .filter((line) => (match.prefix ? line.includes(marker) : line.endsWith(marker) || line.includes(`${marker} `)))
     .map((line) => Number.parseInt(line.trim(), 10))
     .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
 }
@@ -89,8 +94,13 @@ async function waitForExit(pids: number[], timeoutMs: number): Promise<number[]>
  * Stops every process carrying `marker`: SIGTERM (Kafka shuts down cleanly on it), then SIGKILL
  * after `graceMs`. Returns the pids that were found. Removes the pid file either way.
  */
-export async function stopByMarker(marker: string, graceMs: number, pidFile?: string): Promise<number[]> {
-  const pids = findByMarker(marker);
+export async function stopByMarker(
+  marker: string,
+  graceMs: number,
+  pidFile?: string,
+  match: MarkerMatch = {},
+): Promise<number[]> {
+  const pids = findByMarker(marker, match);
   for (const pid of pids) signal(pid, "SIGTERM");
   const stubborn = await waitForExit(pids, graceMs);
   for (const pid of stubborn) signal(pid, "SIGKILL");

@@ -83,7 +83,7 @@ function readState(layout: StackLayout): StackState | undefined {
 
 /** Kafka nodes of this stack that run now, whatever version or size they were started with. */
 function runningKafkaMarkers(layout: StackLayout): boolean {
-  return findByMarker(componentMarker(join(layout.runtime, "kafka-"))).length > 0;
+  return findByMarker(componentMarker(join(layout.runtime, "kafka-")), { prefix: true }).length > 0;
 }
 
 export type KafkaStartPlan = "running" | "start_all" | "start_missing" | "refuse";
@@ -313,7 +313,9 @@ export async function stackDown(options: StopOptions = {}): Promise<void> {
     // The registry first: it is a client of the brokers.
     const registryPids = await stopByMarker(registry.marker, 20_000, registry.pidFile);
     say(registryPids.length > 0 ? `registry: stopped (pid ${registryPids.join(", ")})` : "registry: not running");
-    const kafkaPids = await stopByMarker(componentMarker(join(layout.runtime, "kafka-")), 30_000);
+    const kafkaPids = await stopByMarker(componentMarker(join(layout.runtime, "kafka-")), 30_000, undefined, {
+      prefix: true,
+    });
     say(kafkaPids.length > 0 ? `kafka: stopped (pid ${kafkaPids.join(", ")})` : "kafka: not running");
     for (const pidFile of brokerPidFiles(layout)) rmSync(pidFile, { force: true });
     rmSync(layout.stateFile, { force: true });
@@ -346,7 +348,9 @@ export async function stackStatus(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   const state = readState(layout);
   const brokerCount = state?.brokerCount ?? 1;
   const endpoints = resolveEndpoints(env, brokerCount);
-  const kafkaPids = endpoints.externalKafka ? [] : findByMarker(componentMarker(join(layout.runtime, "kafka-")));
+  const kafkaPids = endpoints.externalKafka
+    ? []
+    : findByMarker(componentMarker(join(layout.runtime, "kafka-")), { prefix: true });
   const reported = await describeBrokers(endpoints.brokers).catch(() => 0);
   const registryPids = endpoints.externalRegistry ? [] : findByMarker(registryNode(layout.registryDir).marker);
   const kafkaVersion = state?.kafkaVersion ?? kafkaVersionOf(env);

@@ -54,6 +54,8 @@ describe("stack processes are found by their marker, not only their pid file", (
     const proxy = startFake("setInterval(() => {}, 1000)", join(base, "registry-auth"));
     expect(findByMarker(componentMarker(join(base, "registry")))).toEqual([]);
     expect(findByMarker(componentMarker(proxy.dir))).toEqual([proxy.pid]);
+    // Asked for on purpose (every Kafka node of a stack: `.../kafka-`), a prefix finds it.
+    expect(findByMarker(componentMarker(join(base, "registry")), { prefix: true })).toEqual([proxy.pid]);
   });
 
   it("does not touch processes of another stack folder", async () => {
