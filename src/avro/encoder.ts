@@ -1,3 +1,4 @@
+import { RecordArena } from "./record-arena.js";
 import { registerSchemas } from "./schema-management.js";
 import type { RegistryAdmin } from "./schema-registry.js";
 import type { TopicSchema } from "./schemas.js";
@@ -11,8 +12,6 @@ const HEADER_BYTES = 5;
  * registry outage after start-up does not stop the worker.
  */
 export class RecordEncoder {
-  private scratch = Buffer.allocUnsafe(64 * 1024);
-
   private constructor(private readonly byTopic: ReadonlyMap<string, { id: number; schema: TopicSchema }>) {}
 
   /** Registers (idempotently) every schema and keeps the ids. */
@@ -36,25 +35,30 @@ export class RecordEncoder {
     return [...this.byTopic.values()].map(({ id, schema }) => [schema.subject, id]);
   }
 
-  /**
-   * Throws when the value does not fit the topic's schema: the caller dead-letters that record.
-   * The body is written into a reusable scratch buffer behind the 5-byte header and copied once
-   * into a pooled buffer: avsc's toBuffer plus a header and a concat cost three allocations per
-   * record, and encoded a record over 1 KiB twice.
-   */
+  /** Throws when the value does not fit the topic's schema (see encodeInto); the record in a buffer of its own. */
   encode(topic: string, value: unknown): Buffer {
+    return this.encodeInto(new RecordArena(0), topic, value);
+  }
+
+  /**
+   * Writes the record (header and Avro body) at the end of `arena` and returns it, a view of the
+   * arena's buffer. Throws when the value does not fit the topic's schema, leaving the arena as it
+   * was: the caller dead-letters that record.
+   */
+  encodeInto(arena: RecordArena, topic: string, value: unknown): Buffer {
     const entry = this.byTopic.get(topic);
     if (!entry) throw new Error(`no schema for topic ${topic}`);
-    let end = entry.schema.type.encode(value, this.scratch, HEADER_BYTES);
+    const start = arena.size;
+    arena.reserve(HEADER_BYTES);
+    let end = entry.schema.type.encode(value, arena.buffer, start + HEADER_BYTES);
     if (end < 0) {
-      // Too small by -end bytes: grow once to fit, with room to spare for the records after it.
-      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
-      end = entry.schema.type.encode(value, this.scratch, HEADER_BYTES);
+      // Short by -end bytes past the buffer's end: grow once to fit.
+      arena.reserve(arena.buffer.length - end - start);
+      end = entry.schema.type.encode(value, arena.buffer, start + HEADER_BYTES);
     }
-    this.scratch.writeUInt8(0, 0);
-    this.scratch.writeInt32BE(entry.id, 1);
-    const record = Buffer.allocUnsafe(end);
-    this.scratch.copy(record, 0, 0, end);
-    return record;
+    const buffer = arena.buffer;
+    buffer.writeUInt8(0, start);
+    buffer.writeInt32BE(entry.id, start + 1);
+    return arena.commit(end);
   }
 }

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { RecordEncoder } from "../avro/encoder.js";
+import { ArenaSizer } from "../avro/record-arena.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import { RAW_TOPICS } from "../core/topics.js";
 import { DESTINATIONS } from "../destinations/index.js";
@@ -39,7 +40,13 @@ function tally(counts: Record<string, number>, key: string, n = 1): void {
 function workerTools(pipeline: Pipeline): TransformTools {
   const schemas = loadTopicSchemas();
   const ids = new Map([...schemas.values()].map((schema, i) => [schema.subject, i + 1]));
-  return { pipeline, encoder: RecordEncoder.fromIds(schemas, ids), workerId: "fuzz", maxRecordBytes: 1024 * 1024 };
+  return {
+    pipeline,
+    encoder: RecordEncoder.fromIds(schemas, ids),
+    workerId: "fuzz",
+    maxRecordBytes: 1024 * 1024,
+    arenas: new ArenaSizer(),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IHeaders, Message } from "kafkajs";
+import { type ArenaSpan, RecordArena } from "../avro/record-arena.js";
 import type { DeliveryMark } from "../core/outcome.js";
 import type { ChunkOutputs, ChunkSummary } from "./outputs.js";
 import type { RawMessage, Redriven } from "./raw-message.js";
@@ -133,8 +134,13 @@ export function unpackMessages(wire: WireMessages): RawMessage[] {
   });
 }
 
+/**
+ * The outputs as one buffer and their positions in it. Keys and values written into the chunk's
+ * arena are already in place (a shared key is one span named by every record it keys): the
+ * arena's buffer is what crosses, and only bytes made elsewhere are copied into it.
+ */
 export function packOutputs(outputs: ChunkOutputs): WireOutputs {
-  const packer = new BytePacker();
+  const arena = outputs.arena ?? new RecordArena(0);
   const topics: string[] = [];
   let count = 0;
   for (const list of outputs.byTopic.values()) count += list.length;
@@ -143,8 +149,8 @@ export function packOutputs(outputs: ChunkOutputs): WireOutputs {
   for (const [topic, list] of outputs.byTopic) {
     const index = topics.push(topic) - 1;
     for (const message of list) {
-      const [keyStart, keyLength] = packer.add(message.key);
-      const [valueStart, valueLength] = packer.add(message.value);
+      const [keyStart, keyLength] = spanIn(arena, message.key);
+      const [valueStart, valueLength] = spanIn(arena, message.value);
       layout[at++] = index;
       layout[at++] = keyStart;
       layout[at++] = keyLength;
@@ -152,7 +158,16 @@ export function packOutputs(outputs: ChunkOutputs): WireOutputs {
       layout[at++] = valueLength;
     }
   }
-  return { bytes: packer.finish(), topics, layout, summary: outputs.summary, remembered: outputs.remembered };
+  return { bytes: arena.finish(), topics, layout, summary: outputs.summary, remembered: outputs.remembered };
+}
+
+const NO_BYTES: ArenaSpan = [0, -1];
+
+/** Where a key or value is in the arena: where it was written, or a copy added (bytes made elsewhere). */
+function spanIn(arena: RecordArena, bytes: Message["key"] | Message["value"]): ArenaSpan {
+  if (bytes === null || bytes === undefined) return NO_BYTES;
+  if (typeof bytes === "string") return arena.appendString(bytes);
+  return arena.spanOf(bytes) ?? arena.appendBytes(bytes);
 }
 
 /** What a transform thread posts back with an outputs message, so that nothing of it is copied. */

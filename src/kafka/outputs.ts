@@ -1,5 +1,6 @@
 import type { Message } from "kafkajs";
 import type { RecordEncoder } from "../avro/encoder.js";
+import type { ArenaSizer, RecordArena } from "../avro/record-arena.js";
 import { tally, tallySkipsAndWarnings } from "../core/counts.js";
 import type { DeadLetter, DeliveryMark, InputOutcome, RecordResult } from "../core/outcome.js";
 import { DEAD_LETTER_TOPIC } from "../core/topics.js";
@@ -32,15 +33,21 @@ export interface TransformTools {
    * partition for good.
    */
   readonly maxRecordBytes: number;
+  /** Sizes each chunk's arena from the chunks before it. */
+  readonly arenas: ArenaSizer;
 }
 
 export interface ChunkOutputs {
   /** Messages to produce, by topic, in input order. */
   readonly byTopic: Map<string, Message[]>;
+  /** Holds every message value of the chunk (they are views of it), when it was encoded here. */
+  readonly arena?: RecordArena;
   readonly summary: ChunkSummary;
   /** The deliveries the chunk added to the dedupe window: taken back if its outputs are never written. */
   readonly remembered: DeliveryMark[];
 }
+
+const EMPTY: Buffer = Buffer.alloc(0);
 
 function push(byTopic: Map<string, Message[]>, topic: string, message: Message): void {
   const list = byTopic.get(topic);
@@ -78,10 +85,15 @@ export function chunkOutputs(
   transform: TransformTools,
   now: number,
 ): ChunkOutputs {
-  const { pipeline, encoder, workerId, maxRecordBytes } = transform;
+  const { pipeline, encoder, workerId, maxRecordBytes, arenas } = transform;
+  let rawBytes = 0;
+  for (const message of messages) rawBytes += message.value?.length ?? 0;
+  const arena = arenas.arenaFor(rawBytes);
   const byTopic = new Map<string, Message[]>();
   const summary = emptySummary();
   const remembered: DeliveryMark[] = [];
+  let keyText: string | undefined;
+  let keyBytes = EMPTY;
   for (const message of messages) {
     const deadLetters: DeadLetter[] = [];
     let result: RecordResult;
@@ -106,9 +118,15 @@ export function chunkOutputs(
     let written = 0;
     for (const record of result.routed) {
       try {
-        const value = record.value === null ? null : encoder.encode(record.topic, record.value);
-        const bytes = (value?.length ?? 0) + Buffer.byteLength(record.key);
+        // An event's records mostly share one key (the object's id): its bytes are written once.
+        if (record.key !== keyText) {
+          keyText = record.key;
+          keyBytes = arena.writeString(keyText);
+        }
+        const value = record.value === null ? null : encoder.encodeInto(arena, record.topic, record.value);
+        const bytes = (value?.length ?? 0) + keyBytes.length;
         if (bytes > maxRecordBytes) {
+          if (value) arena.dropLast(value);
           pipeline.forgetDestination(result.remembered, record.destination);
           deadLetters.push({
             code: "record_too_large",
@@ -118,7 +136,7 @@ export function chunkOutputs(
           });
           continue;
         }
-        push(byTopic, record.topic, { key: record.key, value });
+        push(byTopic, record.topic, { key: keyBytes, value });
         tally(summary.routed, record.destination);
         written++;
       } catch (error) {
@@ -139,12 +157,14 @@ export function chunkOutputs(
       tally(summary.deadLetters, deadLetter.code);
       push(byTopic, DEAD_LETTER_TOPIC, {
         key: message.key,
-        value: encoder.encode(
+        value: encoder.encodeInto(
+          arena,
           DEAD_LETTER_TOPIC,
           deadLetterRecord({ topic, partition }, message, deadLetter, workerId, now),
         ),
       });
     }
   }
-  return { byTopic, summary, remembered };
+  arenas.observe(rawBytes, arena);
+  return { byTopic, arena, summary, remembered };
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { RecordEncoder } from "../avro/encoder.js";
+import { ArenaSizer } from "../avro/record-arena.js";
 import { outputSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { createPipeline } from "../pipeline/pipeline.js";
@@ -15,6 +16,7 @@ const tools: TransformTools = {
   encoder: RecordEncoder.fromIds(outputSchemas(setup.outputPrefix), new Map(setup.schemaIds)),
   workerId: setup.workerId,
   maxRecordBytes: setup.maxRecordBytes,
+  arenas: new ArenaSizer(),
 };
 const port = parentPort;
 if (!port) throw new Error("transform-thread.js runs as a worker thread only");

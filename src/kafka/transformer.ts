@@ -1,5 +1,6 @@
 import { Worker as Thread } from "node:worker_threads";
 import type { RecordEncoder } from "../avro/encoder.js";
+import { ArenaSizer } from "../avro/record-arena.js";
 import type { DeliveryMark } from "../core/outcome.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { YOUNG_GENERATION_MB } from "../ops/node-flags.js";
@@ -49,6 +50,7 @@ export class InlineTransformer implements ChunkTransformer {
       encoder,
       workerId: setup.workerId,
       maxRecordBytes: setup.maxRecordBytes,
+      arenas: new ArenaSizer(),
     };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RecordEncoder } from "../../../src/avro/encoder.js";
+import { ArenaSizer } from "../../../src/avro/record-arena.js";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
 import { DEAD_LETTER_TOPIC } from "../../../src/core/topics.js";
 import { DESTINATIONS } from "../../../src/destinations/index.js";
@@ -28,7 +29,7 @@ describe("chunk outputs: a pipeline that throws", () => {
         { key: Buffer.from("k"), value: Buffer.from("{}"), offset: "7", timestamp: "1000", headers: { h: "v" } },
         { key: null, value: group, offset: "8", timestamp: "1001" },
       ],
-      { pipeline: throwing, encoder, workerId: "w-1", maxRecordBytes: 1_048_000 },
+      { pipeline: throwing, encoder, workerId: "w-1", maxRecordBytes: 1_048_000, arenas: new ArenaSizer() },
       5000,
     );
     const [letter, ...others] = outputs.byTopic.get(DEAD_LETTER_TOPIC) ?? [];
@@ -57,6 +58,7 @@ describe("chunk outputs: raw keys and the objects they should name", () => {
     encoder,
     workerId: "w-1",
     maxRecordBytes: 1_048_000,
+    arenas: new ArenaSizer(),
   });
   const group = (groupId: string, messageId: string) =>
     Buffer.from(JSON.stringify({ type: "group", userId: "u", groupId, traits: {}, messageId }));
