@@ -1,9 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin, Kafka } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
+import {
+  ACKNOWLEDGED_METRIC,
+  type AcknowledgedLatency,
+  bucketsBetween,
+  type CumulativeBuckets,
+  readHistogram,
+  summariseAcknowledged,
+} from "./acknowledged-latency.js";
 import { generateEvents } from "./event-generator.js";
 
 // The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
@@ -56,6 +65,24 @@ export interface LatencyResult {
   readonly worstSeconds: ReadonlyArray<{ readonly second: number; readonly maxMs: number; readonly outputs: number }>;
   /** One per worker that joined during the run, over the JOIN_WINDOW_SECONDS after it. */
   readonly joins: readonly JoinEffect[];
+  /** The workers' own histogram after the warm-up: raw timestamp to outputs acknowledged (acknowledged-latency.ts). */
+  readonly acknowledged: AcknowledgedLatency;
+}
+
+/** A port nothing listens on now, for a worker's metrics. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+async function scrapeAcknowledged(port: number): Promise<CumulativeBuckets> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`metrics on port ${port}: HTTP ${response.status}`);
+  return readHistogram(await response.text(), ACKNOWLEDGED_METRIC);
 }
 
 /** How long after a join its effect is looked at: the rebalance and the catch-up after it. */
@@ -95,8 +122,10 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
 
   const schema = loadTopicSchemas().get(OBSERVED_TOPIC);
   if (!schema) throw new Error(`no schema for ${OBSERVED_TOPIC}`);
-  const spawnWorker = () =>
-    spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
+  const ports = new Map<ChildProcess, number>();
+  const spawnWorker = async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
       cwd: options.root,
       env: {
         ...process.env,
@@ -104,6 +133,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         CDP_INPUT_TOPICS: input,
         CDP_GROUP_ID: groupId,
         CDP_DELIVERY: options.mode,
+        CDP_HTTP_PORT: String(port),
       },
       // BENCH_WORKER_LOG=FILE keeps the workers' log (CDP_LOG_LEVEL says how much) to line up with
       // the slowest seconds.
@@ -111,9 +141,12 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         ? ["ignore", openSync(process.env.BENCH_WORKER_LOG, "a"), "inherit"]
         : ["ignore", "ignore", "inherit"],
     });
+    ports.set(child, port);
+    return child;
+  };
   // The worker first: it creates the destination topics (on a fresh stack the reader would
   // otherwise subscribe to a topic that does not exist yet).
-  const worker = spawnWorker();
+  const worker = await spawnWorker();
   const workers: ChildProcess[] = [worker];
   const joinsAt = [...(options.joinsAtSeconds ?? [])].sort((a, b) => a - b);
   const joinedAt: number[] = [];
@@ -144,12 +177,20 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     const events = generateEvents(rate * seconds, 7);
     const started = Date.now();
     let sent = 0;
+    // The workers' histograms when the warm-up ends (read without holding up the sends).
+    let baseline: Promise<Map<ChildProcess, CumulativeBuckets>> | undefined;
     // Every 10 ms, what the schedule says is due: a slow send is caught up on, not skipped.
     while (sent < events.length) {
+      if (!baseline && Date.now() - started >= options.warmUpSeconds * 1000) {
+        const alive = [...workers];
+        baseline = Promise.all(alive.map((child) => scrapeAcknowledged(ports.get(child) ?? 0))).then(
+          (histograms) => new Map(alive.map((child, i) => [child, histograms[i] ?? new Map()])),
+        );
+      }
       const nextJoin = joinsAt[joinedAt.length];
       if (nextJoin !== undefined && Date.now() - started >= nextJoin * 1000) {
         joinedAt.push(Date.now());
-        workers.push(spawnWorker());
+        workers.push(await spawnWorker());
       }
       // At most 200 events a send: a slow moment must not make one request over the broker's 1 MB.
       const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * rate), sent + 200);
@@ -170,6 +211,17 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       seen = latencies.length;
       await sleep(3_000);
     }
+    const earlier = (await baseline) ?? new Map<ChildProcess, CumulativeBuckets>();
+    const acknowledged = summariseAcknowledged(
+      bucketsBetween(
+        await Promise.all(
+          workers.map(async (child) => ({
+            earlier: earlier.get(child),
+            later: await scrapeAcknowledged(ports.get(child) ?? 0),
+          })),
+        ),
+      ),
+    );
     const warmUpEnds = started + options.warmUpSeconds * 1000;
     const steady = latencies
       .filter((l) => l.at >= warmUpEnds)
@@ -205,6 +257,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
           maxMs: window.at(-1) ?? Number.NaN,
         };
       }),
+      acknowledged,
     };
   } finally {
     await Promise.all(
