@@ -40,7 +40,7 @@ export interface TransformTools {
 export interface ChunkOutputs {
   /** Messages to produce, by topic, in input order. */
   readonly byTopic: Map<string, Message[]>;
-  /** Holds every message value of the chunk (they are views of it), when it was encoded here. */
+  /** Holds the bytes of the chunk's keys and values (they are views of it), when it was encoded here. */
   readonly arena?: RecordArena;
   readonly summary: ChunkSummary;
   /** The deliveries the chunk added to the dedupe window: taken back if its outputs are never written. */
