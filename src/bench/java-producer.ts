@@ -71,7 +71,8 @@ export async function runJavaProducer(options: JavaProducerOptions): Promise<Jav
       errors = (errors + chunk.toString()).slice(-4_000);
     });
     child.on("error", reject);
-    child.on("exit", (code) =>
+    // "close": after stdout is read to the end (at "exit" its summary line may still be unread).
+    child.on("close", (code) =>
       code === 0
         ? resolve(text)
         : reject(new Error(`ProducerPerformance exited ${code}:\n${errors}\n${text.slice(-2_000)}`)),

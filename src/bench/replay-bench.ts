@@ -68,7 +68,8 @@ async function replay(name: string, extra: string[] = []): Promise<ReplayRun> {
       if (match) progress.push({ at: Date.now(), done: Number(match[1]) });
     }
   });
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  // "close": after stderr is read to the end, so that the last progress line is counted.
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`replay ${name} exited ${code}`);
   const moving = progress.filter((p) => p.done > 0);
   const first = moving[0];

@@ -239,7 +239,9 @@ function startLoad(python: string, brokers: string, topic: string, file: string,
   });
   const state = { producing: true };
   const done = new Promise<{ produced: number; sent: number; failed: number; code: number | null }>((resolve) =>
-    producer.on("exit", (code) => {
+    // "close", not "exit": the process can exit before its stdout has been read to the end, and
+    // then its summary line was missed (a passing exactly-once run was reported with 0 produced).
+    producer.on("close", (code) => {
       state.producing = false;
       const line = JSON.parse(output.trim() || '{"produced":0,"sent":0,"failed":-1}') as {
         produced: number;
