@@ -60,7 +60,7 @@ function keyIs(key: Buffer | null, id: string): boolean {
   return key !== null && key.length === Buffer.byteLength(id) && key.toString() === id;
 }
 
-function emptySummary(): ChunkSummary {
+export function emptySummary(): ChunkSummary {
   return {
     consumed: 0,
     outcomes: { routed: 0, skipped: 0, dead_letter: 0 },

@@ -4,7 +4,7 @@ import { RecordEncoder } from "../../../src/avro/encoder.js";
 import { ArenaSizer, RecordArena } from "../../../src/avro/record-arena.js";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
 import { packOutputs, unpackOutputs } from "../../../src/kafka/chunk-wire.js";
-import type { ChunkOutputs } from "../../../src/kafka/outputs.js";
+import { emptySummary } from "../../../src/kafka/outputs.js";
 import { group, run, valuesFor } from "../../support/events.js";
 
 // A chunk's records are written once, into one buffer that crosses to the main thread whole.
@@ -15,16 +15,6 @@ const topic = "cdp.dest.warehouse.groups";
 const encoder = RecordEncoder.fromIds(schemas, new Map([...schemas.values()].map((s, i) => [s.subject, 300 + i])));
 const [sampleRow] = valuesFor(run(group({ traits: { name: "Acme" } })), "warehouse");
 const row = (traits: Record<string, unknown>) => ({ ...sampleRow, traits_json: traits });
-
-const summary: ChunkOutputs["summary"] = {
-  consumed: 0,
-  outcomes: { routed: 0, skipped: 0, dead_letter: 0 },
-  keyMismatches: 0,
-  routed: {},
-  skipped: {},
-  deadLetters: {},
-  warnings: {},
-};
 
 describe("record arena", () => {
   it("records written before the arena grew keep their bytes, in the buffer that crosses", () => {
@@ -116,7 +106,9 @@ describe("record arena", () => {
               [record.key === null ? null : Buffer.from(record.key).toString("hex"), bytes],
             ]);
           }
-          const back = unpackOutputs(structuredClone(packOutputs({ byTopic, arena, summary, remembered: [] })));
+          const back = unpackOutputs(
+            structuredClone(packOutputs({ byTopic, arena, summary: emptySummary(), remembered: [] })),
+          );
           const actual = new Map(
             [...back.byTopic].map(([t, messages]) => [
               t,
