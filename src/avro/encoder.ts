@@ -35,9 +35,13 @@ export class RecordEncoder {
     return [...this.byTopic.values()].map(({ id, schema }) => [schema.subject, id]);
   }
 
+  /** Reused by `encode`: one copy per record instead of an arena (a buffer of its own) per record. */
+  private readonly scratch = new RecordArena(64 * 1024);
+
   /** Throws when the value does not fit the topic's schema (see encodeInto); the record in a buffer of its own. */
   encode(topic: string, value: unknown): Buffer {
-    return this.encodeInto(new RecordArena(0), topic, value);
+    this.scratch.clear();
+    return Buffer.from(this.encodeInto(this.scratch, topic, value));
   }
 
   /**

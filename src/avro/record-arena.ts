@@ -52,6 +52,12 @@ export class RecordArena {
     return this.bytes.subarray(start, end);
   }
 
+  /** Empties the arena for reuse: views of what it held are overwritten from here on. */
+  clear(): void {
+    this.used = 0;
+    this.outgrown.clear();
+  }
+
   /** Takes back the record just committed (one that will not be sent), so that it is not carried. */
   dropLast(view: Uint8Array): void {
     const span = this.spanOf(view);
