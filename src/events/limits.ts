@@ -31,6 +31,7 @@ const ZERO = 0x30; // 0
 const NINE = 0x39; // 9
 const LOWER_E = 0x65; // e
 const UPPER_E = 0x45; // E
+const PLUS = 0x2b; // +
 /** Any decimal of at most this many significant digits survives a double (DBL_DIG). */
 const DOUBLE_DIGITS = 15;
 /**
@@ -41,18 +42,12 @@ const CHECKED_DIGITS = 24;
 /** JavaScript writes numbers below 1e-6 with an exponent: `0.0000001` comes back as `1e-7`. */
 const FIXED_FRACTION_ZEROS = 6;
 
-const isDigit = (byte: number | undefined) => byte !== undefined && byte >= ZERO && byte <= NINE;
+/** charCodeAt past the end is NaN, which is no digit. */
+const isDigit = (code: number) => code >= ZERO && code <= NINE;
 
-/**
- * Whether the ASCII literal bytes[start, end) is exactly what JavaScript prints for its double.
- * `ascii` is the event's text when every byte is one character: a slice of it costs less than
- * building the literal from bytes.
- */
-function printsBack(bytes: Uint8Array, start: number, end: number, ascii: string | undefined): boolean {
-  const literal =
-    ascii === undefined
-      ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
-      : ascii.slice(start, end);
+/** Whether the literal text[start, end) is exactly what JavaScript prints for its double. */
+function printsBack(text: string, start: number, end: number): boolean {
+  const literal = text.slice(start, end);
   return String(Number(literal)) === literal;
 }
 
@@ -63,68 +58,84 @@ function printsBack(bytes: Uint8Array, start: number, end: number, ascii: string
  * never the reverse. Survivors: no exponent, no trailing fraction zero, no `-0`, no fraction
  * below 1e-6, and at most 15 digits or exactly what JavaScript prints for the double.
  */
-function scanNumber(bytes: Uint8Array, start: number, ascii: string | undefined): number {
+function scanNumber(text: string, start: number): number {
   let i = start;
-  const negative = bytes[i] === MINUS;
+  const negative = text.charCodeAt(i) === MINUS;
   if (negative) i++;
   const wholeStart = i;
-  while (isDigit(bytes[i])) i++;
+  while (isDigit(text.charCodeAt(i))) i++;
   let digits = i - wholeStart;
   let inexact = false;
-  let zeroWhole = digits === 1 && bytes[wholeStart] === ZERO;
-  if (bytes[i] === DOT) {
+  let zeroWhole = digits === 1 && text.charCodeAt(wholeStart) === ZERO;
+  if (text.charCodeAt(i) === DOT) {
     i++;
     const fractionStart = i;
-    while (isDigit(bytes[i])) i++;
+    while (isDigit(text.charCodeAt(i))) i++;
     digits += i - fractionStart;
-    if (bytes[i - 1] === ZERO) inexact = true;
+    if (text.charCodeAt(i - 1) === ZERO) inexact = true;
     if (zeroWhole) {
       let zeros = 0;
-      while (bytes[fractionStart + zeros] === ZERO) zeros++;
+      while (text.charCodeAt(fractionStart + zeros) === ZERO) zeros++;
       if (zeros >= FIXED_FRACTION_ZEROS) inexact = true;
       if (fractionStart + zeros < i) zeroWhole = false;
     }
   }
-  if (bytes[i] === LOWER_E || bytes[i] === UPPER_E) {
+  const after = text.charCodeAt(i);
+  if (after === LOWER_E || after === UPPER_E) {
     inexact = true;
     i++;
-    while (isDigit(bytes[i]) || bytes[i] === MINUS || bytes[i] === 0x2b) i++;
+    for (let code = text.charCodeAt(i); isDigit(code) || code === MINUS || code === PLUS; code = text.charCodeAt(++i));
   }
   if (negative && zeroWhole) inexact = true;
-  if (!inexact && digits > DOUBLE_DIGITS) inexact = digits > CHECKED_DIGITS || !printsBack(bytes, start, i, ascii);
+  if (!inexact && digits > DOUBLE_DIGITS) inexact = digits > CHECKED_DIGITS || !printsBack(text, start, i);
   // One number, not an object, per literal: this runs for every number of every event.
   return inexact ? -i : i;
 }
 
 /**
- * Measures nesting depth and key count in one linear, non-recursive pass over the raw bytes,
- * before JSON.parse or any recursive walk sees them, and notes number literals that a double
- * would change. Every object member has exactly one colon outside a string, so colons count
- * keys. Malformed JSON is left for JSON.parse to report. `ascii`: the same event as text, when
- * it is all ASCII (one character per byte).
+ * Where the string whose opening quote is at `open` closes (the index of its closing quote), or
+ * -1 when it never does (malformed: left for JSON.parse to report). The closing quote is found
+ * with indexOf, which skips the string's characters natively: strings are most of an event's
+ * text, and a loop over every character cost twice as much. A quote preceded by an odd run of
+ * backslashes is escaped, and the search goes on after it.
  */
-export function checkShape(bytes: Uint8Array, limits: InputLimits, ascii?: string): ShapeScan {
+function closingQuote(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close !== -1) {
+    let backslash = close - 1;
+    while (text.charCodeAt(backslash) === BACKSLASH) backslash--;
+    if ((close - 1 - backslash) % 2 === 0) return close;
+    close = text.indexOf('"', close + 1);
+  }
+  return -1;
+}
+
+/**
+ * Measures nesting depth and key count in one linear, non-recursive pass over the event's text,
+ * before JSON.parse or any recursive walk sees it, and notes number literals that a double would
+ * change. Every object member has exactly one colon outside a string, so colons count keys.
+ * Malformed JSON is left for JSON.parse to report. Structural characters are ASCII, so the
+ * decoded text is scanned as the bytes would be: no UTF-16 unit of another character equals one.
+ */
+export function checkShape(text: string, limits: InputLimits): ShapeScan {
   let depth = 0;
   let keys = 0;
-  let inString = false;
   let inexactNumbers = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
-    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      i = closingQuote(text, i);
+      if (i === -1) break;
+    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       depth++;
       if (depth > limits.maxDepth) return { code: "too_deep", depth };
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       depth--;
-    } else if (byte === COLON) {
+    } else if (code === COLON) {
       keys++;
       if (keys > limits.maxKeys) return { code: "too_many_keys", keys };
-    } else if (isDigit(byte) || byte === MINUS) {
-      const end = scanNumber(bytes, i, ascii);
+    } else if (isDigit(code) || code === MINUS) {
+      const end = scanNumber(text, i);
       if (end < 0) inexactNumbers = true;
       i = Math.abs(end) - 1;
     }

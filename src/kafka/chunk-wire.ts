@@ -27,7 +27,7 @@ export interface WireMessages {
 }
 
 /** Per output message, OUTPUT_FIELDS integers in `layout`: topic index, key span, value span. */
-const OUTPUT_FIELDS = 5;
+export const OUTPUT_FIELDS = 5;
 
 export interface WireOutputs {
   readonly bytes: ArrayBuffer;

@@ -20,7 +20,7 @@ export function parseRawEvent(bytes: Uint8Array, limits: InputLimits): StepResul
   } catch {
     return deadLetter("parse", "invalid_encoding", "event is not valid UTF-8");
   }
-  const shape = checkShape(bytes, limits, text.length === bytes.length ? text : undefined);
+  const shape = checkShape(text, limits);
   if (shape.code === "too_deep") {
     return deadLetter("parse", "too_deep", `event nests deeper than ${limits.maxDepth} levels`);
   }
