@@ -7,6 +7,7 @@ import {
   patchedKafkajs,
   stockKafkajs,
 } from "./kafkajs-stock.js";
+import { median } from "./median.js";
 
 // `npm run bench:encode`: the main-thread CPU that kafkajs's produce path spends per record,
 // stock 2.2.4 against the install-time patch (docs/kafkajs-patch.md): grouping a send's messages
@@ -83,8 +84,6 @@ async function microsecondsPerRecord(encoding: KafkajsEncoding, messages: Keyed[
   const used = process.cpuUsage(start);
   return (used.user + used.system) / (requests * options.perRequest);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
   const messages = messagesFor(options);

@@ -6,6 +6,7 @@ import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { OutcomeSummary } from "../pipeline/summary.js";
 import { type GeneratedEvent, generateEvents } from "./event-generator.js";
+import { median } from "./median.js";
 
 // `npm run bench:pipeline [-- EVENTS [ROUNDS]]`: parse + pipeline for every destination on one
 // core (the main thread), over pre-generated events so that generation is not measured.
@@ -26,11 +27,6 @@ function runOnce(events: readonly GeneratedEvent[]): { seconds: number; summary:
   for (const event of events)
     summary.add(pipeline.process({ bytes: event.bytes, timestamp: 1_767_225_600_000, provenance }));
   return { seconds: (performance.now() - started) / 1000, summary };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 // A forced collection before each memory reading, so that heap figures show what is retained

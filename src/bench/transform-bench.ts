@@ -11,6 +11,7 @@ import { YOUNG_GENERATION_MB } from "../ops/node-flags.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { generateEvents } from "./event-generator.js";
+import { median } from "./median.js";
 
 // `npm run bench:transform [-- EVENTS [ROUNDS]]`: what the worker's transform thread does per
 // event (parse, pipeline, Avro encoding of every record and key, packing the chunk for the main
@@ -57,11 +58,6 @@ function runOnce(chunks: readonly RawMessage[][]): Round {
   }
   const used = cpuUsage(started);
   return { cpuMicrosPerEvent: (used.user + used.system) / events, records, outputBytes };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function run(): void {
