@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin, Kafka } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
@@ -14,6 +13,7 @@ import {
   summariseAcknowledged,
 } from "./acknowledged-latency.js";
 import { generateEvents } from "./event-generator.js";
+import { freePort, scrapeMetrics } from "./worker-scrape.js";
 
 // The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
 // rate by a producer that stamps each raw record with the time it sends it; a reader of the
@@ -69,20 +69,8 @@ export interface LatencyResult {
   readonly acknowledged: AcknowledgedLatency;
 }
 
-/** A port nothing listens on now, for a worker's metrics. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
 async function scrapeAcknowledged(port: number): Promise<CumulativeBuckets> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
-  if (!response.ok) throw new Error(`metrics on port ${port}: HTTP ${response.status}`);
-  return readHistogram(await response.text(), ACKNOWLEDGED_METRIC);
+  return readHistogram(await scrapeMetrics(port), ACKNOWLEDGED_METRIC);
 }
 
 /** How long after a join its effect is looked at: the rebalance and the catch-up after it. */

@@ -14,6 +14,7 @@ import { generateEvents } from "./event-generator.js";
 import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
 import { JOIN_WINDOW_SECONDS, type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
 import { prepareRawTopic } from "./raw-topic.js";
+import { freePort, readThreadBusy, scrapeMetrics, threadUtilisation } from "./worker-scrape.js";
 
 // `npm run bench:worker [-- EVENTS]`: the worker's throughput in both delivery modes on a prepared
 // raw topic, beside a plain kafkajs pass-through on the same data, in the same run. Each runs in
@@ -62,6 +63,19 @@ interface Result {
    * whatever else the machine runs (the broker, other tenants), so the better figure for an A/B.
    */
   cpuMicrosPerEvent: number;
+  /**
+   * The worker's threads (main, transform-N): each one's share of the wall time it spent working
+   * over the same span, from the worker's cdp_router_thread_busy_seconds_total; none for the
+   * pass-throughs. A transform thread near 1 is what holds the worker.
+   */
+  threads: Array<[thread: string, utilisation: number]>;
+}
+
+/** The worker's busy seconds by thread and when they were read (wall seconds), or none without metrics. */
+async function busyNow(port: number | undefined): Promise<{ at: number; busy: Map<string, number> } | undefined> {
+  if (port === undefined) return undefined;
+  const text = await scrapeMetrics(port);
+  return { at: performance.now() / 1000, busy: readThreadBusy(text) };
 }
 
 async function measure(
@@ -71,13 +85,16 @@ async function measure(
   env: Record<string, string>,
   group: string,
 ): Promise<Result> {
+  // A worker serves its metrics, for the threads' busy time; the pass-throughs have none.
+  const port = command[0] === "bin/cdp-router.js" ? await freePort() : undefined;
   // Every variant, the pass-throughs included, runs with the worker's Node flags: one memory regime.
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...command], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...(port === undefined ? {} : { CDP_HTTP_PORT: String(port) }) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   let first: { at: number; done: number; cpu: number } | undefined;
+  let busyAtFirst: Awaited<ReturnType<typeof busyNow>>;
   let rss = 0;
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
@@ -85,9 +102,17 @@ async function measure(
     const done = await committed(group);
     const now = performance.now();
     if (child.pid) rss = Math.max(rss, peakRss(child.pid));
-    if (!first && done > 0 && child.pid) first = { at: now, done, cpu: cpuSeconds(child.pid) };
+    if (!first && done > 0 && child.pid) {
+      first = { at: now, done, cpu: cpuSeconds(child.pid) };
+      busyAtFirst = await busyNow(port);
+    }
     if (done >= total && first) {
       const cpu = child.pid ? cpuSeconds(child.pid) - first.cpu : Number.NaN;
+      const busyAtEnd = await busyNow(port);
+      const threads =
+        busyAtFirst && busyAtEnd
+          ? threadUtilisation(busyAtFirst.busy, busyAtEnd.busy, busyAtEnd.at - busyAtFirst.at)
+          : [];
       child.kill("SIGTERM");
       await new Promise((resolve) => child.on("exit", resolve));
       const seconds = (now - first.at) / 1000;
@@ -97,6 +122,7 @@ async function measure(
         eventsPerSecond: Math.round((total - first.done) / seconds),
         peakRssMiB: Math.round(rss / 1024 / 1024),
         cpuMicrosPerEvent: Math.round((cpu / (total - first.done)) * 1e6),
+        threads,
       };
     }
     await sleep(50);
@@ -281,8 +307,9 @@ console.log(
 );
 for (const r of results) {
   const perEvent = fanOut[r.id] ?? 1;
+  const busy = r.threads.map(([thread, share]) => `${thread} ${Math.round(share * 100)}%`).join(", ");
   console.log(
-    `  ${r.name.padEnd(24)} ${String(r.eventsPerSecond).padStart(8)} events/s ${percent(r.eventsPerSecond, baseline)} of pass-through ${percent(r.eventsPerSecond, fanOutBaseline)} of pass-through x${fanOut.fanout}  peak RSS ${String(r.peakRssMiB).padStart(4)} MiB  CPU ${String(r.cpuMicrosPerEvent).padStart(4)} µs/event  ${perEvent.toFixed(2)} records/event: ${Math.round(r.eventsPerSecond * perEvent)} records/s`,
+    `  ${r.name.padEnd(24)} ${String(r.eventsPerSecond).padStart(8)} events/s ${percent(r.eventsPerSecond, baseline)} of pass-through ${percent(r.eventsPerSecond, fanOutBaseline)} of pass-through x${fanOut.fanout}  peak RSS ${String(r.peakRssMiB).padStart(4)} MiB  CPU ${String(r.cpuMicrosPerEvent).padStart(4)} µs/event  ${perEvent.toFixed(2)} records/event: ${Math.round(r.eventsPerSecond * perEvent)} records/s${busy === "" ? "" : `  threads busy: ${busy}`}`,
   );
 }
 const bestJava = Math.max(...javaRuns.map((run) => run.recordsPerSecond));

@@ -18,6 +18,11 @@ export interface ChunkTransformer {
    * when their records come back.
    */
   forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void;
+  /**
+   * Milliseconds each transform thread has spent working since it started, in thread order;
+   * none when the transform runs on the calling thread (its time is that thread's).
+   */
+  busyMilliseconds(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -65,6 +70,10 @@ export class InlineTransformer implements ChunkTransformer {
 
   forget(_topic: string, _partition: number, marks: readonly DeliveryMark[]): void {
     this.tools.pipeline.forget(marks);
+  }
+
+  busyMilliseconds(): readonly number[] {
+    return [];
   }
 
   async close(): Promise<void> {}
@@ -128,6 +137,11 @@ export class ThreadTransformer implements ChunkTransformer {
     this.thread.postMessage(message);
   }
 
+  busyMilliseconds(): readonly number[] {
+    // Node answers zeros once the thread has exited.
+    return [this.thread.performance.eventLoopUtilization().active];
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.thread.terminate();
@@ -168,6 +182,10 @@ export class TransformerPool implements ChunkTransformer {
 
   forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void {
     this.transformerOf(topic, partition).forget(topic, partition, marks);
+  }
+
+  busyMilliseconds(): readonly number[] {
+    return this.transformers.flatMap((transformer) => transformer.busyMilliseconds());
   }
 
   async close(): Promise<void> {

@@ -87,6 +87,8 @@ export class Worker {
         this.onCrash(error);
       },
     );
+    const transformer = this.transformer;
+    this.metrics.watchThreads(() => transformer.busyMilliseconds());
     await withRetries(
       "connecting the producer",
       () => this.delivery.start(),

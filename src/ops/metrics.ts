@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { type BusyReading, BusyTime, currentThreadBusyMs } from "./thread-busy.js";
 
 /**
  * The worker's Prometheus metrics. Names are a public API: cdp_router_<thing>_<unit>, `_total`
@@ -84,7 +85,27 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  /** The transform threads' busy times, once the worker has them (watchThreads). */
+  private transformThreads: () => Iterable<BusyReading> = () => [];
+  private readonly busyTime = new BusyTime(() => [["main", currentThreadBusyMs()], ...this.transformThreads()]);
+  readonly threadBusy: Counter<"thread">;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "cdp_router_" });
+    const busyTime = this.busyTime;
+    this.threadBusy = new Counter({
+      name: "cdp_router_thread_busy_seconds_total",
+      help: "Seconds each of the worker's threads (main: kafkajs; transform-N: parsing, the pipeline and Avro) spent working rather than waiting: its rate is the thread's utilisation, and a transform thread near 1 is what holds the worker's throughput",
+      labelNames: ["thread"],
+      registers: [this.registry],
+      collect() {
+        for (const [thread, seconds] of busyTime.increments()) this.inc({ thread }, seconds);
+      },
+    });
+  }
+
+  /** Where the transform threads' busy milliseconds since each started come from, in thread order. */
+  watchThreads(busyMs: () => readonly number[]): void {
+    this.transformThreads = () => busyMs().map((ms, index): BusyReading => [`transform-${index}`, ms]);
   }
 }

@@ -187,6 +187,27 @@ describe("transform thread", () => {
     }
   });
 
+  it("reports each transform thread's busy time: it grows with the work given to that thread only", async () => {
+    const pool = new TransformerPool([0, 1].map(() => startThread()));
+    try {
+      // Partition 0 goes to the first thread, partition 1 to the second.
+      await pool.transform("cdp.raw.group", 0, rawMessages(10, 1), 0);
+      await pool.transform("cdp.raw.group", 1, rawMessages(10, 2), 0);
+      const before = pool.busyMilliseconds();
+      expect(before).toHaveLength(2);
+      for (let round = 0; round < 5; round++) await pool.transform("cdp.raw.group", 0, rawMessages(400, 3 + round), 0);
+      const after = pool.busyMilliseconds();
+      const first = (after[0] ?? 0) - (before[0] ?? 0);
+      const second = (after[1] ?? 0) - (before[1] ?? 0);
+      // 2,000 events take tens of milliseconds on any machine; the idle thread only answers nothing.
+      expect(first).toBeGreaterThan(20);
+      expect(second).toBeLessThan(first / 4);
+      expect(new InlineTransformer(SETUP, encoder).busyMilliseconds()).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a thread that dies rejects the chunks it owed and reports the failure (the worker then exits non-zero)", async () => {
     let reported: Error | undefined;
     const broken = { ...SETUP, pipeline: null, schemaIds } as unknown as Parameters<typeof ThreadTransformer.start>[0];

@@ -58,6 +58,7 @@ describe("the dashboard and the alert rules query only what the worker exports",
       "batch",
       "rebalances",
       "paused",
+      "thread utilisation",
     ])
       expect(titles).toContain(topic);
   });

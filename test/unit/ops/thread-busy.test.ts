@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { WorkerMetrics } from "../../../src/ops/metrics.js";
+import { type BusyReading, BusyTime } from "../../../src/ops/thread-busy.js";
+
+// cdp_router_thread_busy_seconds_total: how busy each of the worker's threads is, as a counter
+// whose rate is the thread's utilisation (the transform thread near 1 is the worker's limit).
+
+async function busySeconds(metrics: WorkerMetrics): Promise<Map<string, number>> {
+  const metric = await metrics.threadBusy.get();
+  return new Map(metric.values.map((value) => [String(value.labels.thread), value.value]));
+}
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy on purpose: the main thread's event loop is working, not waiting
+  }
+}
+
+describe("thread busy time", () => {
+  it("counts what each thread worked since the previous reading", () => {
+    let readings: BusyReading[] = [
+      ["main", 1_000],
+      ["transform-0", 500],
+    ];
+    const busy = new BusyTime(() => readings);
+    expect(busy.increments()).toEqual([
+      ["main", 1],
+      ["transform-0", 0.5],
+    ]);
+    readings = [
+      ["main", 1_250],
+      ["transform-0", 500],
+    ];
+    expect(busy.increments()).toEqual([
+      ["main", 0.25],
+      ["transform-0", 0],
+    ]);
+  });
+
+  it("a thread replaced under the same name counts from zero: the counter never goes back", () => {
+    let readings: BusyReading[] = [["transform-0", 2_000]];
+    const busy = new BusyTime(() => readings);
+    busy.increments();
+    readings = [["transform-0", 300]];
+    expect(busy.increments()).toEqual([["transform-0", 0.3]]);
+    readings = [["transform-0", 400]];
+    expect(busy.increments()[0]?.[1]).toBeCloseTo(0.1, 9);
+  });
+
+  it("the worker's metrics count the main thread's work and every watched transform thread's", async () => {
+    const metrics = new WorkerMetrics();
+    let transform = [100, 40];
+    metrics.watchThreads(() => transform);
+    const first = await busySeconds(metrics);
+    expect(first.get("transform-0")).toBeCloseTo(0.1, 9);
+    expect(first.get("transform-1")).toBeCloseTo(0.04, 9);
+    spin(60);
+    transform = [350, 40];
+    const second = await busySeconds(metrics);
+    expect((second.get("main") ?? 0) - (first.get("main") ?? 0)).toBeGreaterThanOrEqual(0.05);
+    expect(second.get("transform-0")).toBeCloseTo(0.35, 9);
+    expect(second.get("transform-1")).toBeCloseTo(0.04, 9);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('cdp_router_thread_busy_seconds_total{thread="transform-0"} 0.35');
+  });
+});
