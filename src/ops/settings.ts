@@ -165,7 +165,8 @@ export const WORKER_SETTINGS = {
     default: 5_000,
     min: 100,
     max: 600_000,
-    meaning: "at-least-once commit interval",
+    meaning:
+      "at-least-once: how often acknowledged offsets are committed (also on shutdown and before a rebalance); a crash reprocesses at most about this much",
   },
   CDP_LOG_LEVEL: {
     type: "choice",
