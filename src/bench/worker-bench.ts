@@ -183,7 +183,8 @@ const common = {
   CDP_INPUT_TOPICS: input,
   CDP_HTTP_PORT: "0",
   CDP_LOG_LEVEL: process.env.CDP_LOG_LEVEL ?? "warn",
-  CDP_COMMIT_INTERVAL_MS: "200",
+  // The rate is taken at the last commit: the shortest interval blurs the end the least (<= ~1%).
+  CDP_COMMIT_INTERVAL_MS: "100",
 };
 // One destination: one output per input, as the pass-through has.
 const single = `${root}.cache/bench-customerio-only.json`;
