@@ -482,7 +482,7 @@ module.exports = class Runner extends EventEmitter {
   /**
    * cdp-router patch: commits the resolved offsets when autoCommitInterval has passed, without
    * holding up the batch that asked: at most one such commit is in flight, and one that fails is
-   * simply tried again at the next batch (a rebalance is found and handled by the heartbeat, which
+   * logged (warn) and tried again at the next batch (a rebalance is found and handled by the heartbeat, which
    * commits first; stop() commits what is left).
    */
   commitInBackground() {
@@ -490,7 +490,7 @@ module.exports = class Runner extends EventEmitter {
     this.backgroundCommit = this.consumerGroup
       .commitOffsetsIfNecessary()
       .catch(e =>
-        this.logger.debug('Committing offsets failed, to be tried again', {
+        this.logger.warn('Committing offsets failed, to be tried again', {
           groupId: this.consumerGroup.groupId,
           error: e.message,
         })
