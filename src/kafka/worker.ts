@@ -105,10 +105,12 @@ export class Worker {
       // heartbeat, and the members that already rejoined stop until it does (README, "Scaling
       // out"). Never more than a third of the session timeout apart (Kafka's rule of thumb).
       heartbeatInterval: Math.min(1_000, Math.floor(config.sessionTimeoutMs / 3)),
-      // An empty fetch answers after this long (kafkajs's default is 5 s; Java's 500 ms): the patched
-      // kafkajs commits an idle partition's last offsets when one comes back, so they are committed
-      // within about one commit interval, never a whole long poll late.
-      maxWaitTimeInMs: Math.min(500, config.commitIntervalMs),
+      // At-least-once: an empty fetch answers after this long (kafkajs's default is 5 s; Java's
+      // 500 ms): the patched kafkajs commits an idle partition's last offsets when one comes back,
+      // so they are committed within about one commit interval, never a whole long poll late.
+      // Exactly-once commits in its transactions and keeps kafkajs's default: its fetch timing is
+      // left as every campaign so far ran it.
+      ...(this.delivery.consumerCommits ? { maxWaitTimeInMs: Math.min(500, config.commitIntervalMs) } : {}),
       // A transactional reader of our own outputs would want read_committed; the raw topics are not transactional.
       readUncommitted: false,
       // kafkajs notices added partitions (and rejoins to get them assigned) when it refreshes
