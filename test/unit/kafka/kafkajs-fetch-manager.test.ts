@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { silentKafkajsLogger } from "../../support/kafkajs-logger.js";
 
 // kafkajs 2.2.4's consumer fetch manager, patched at install (docs/kafkajs-patch.md), driven with
 // fakes: a stop() that comes while it re-creates its fetchers after a broker change must end it.
@@ -23,14 +24,7 @@ const createFetchManager = require("kafkajs/src/consumer/fetchManager.js") as (o
   concurrency: number;
 }) => FetchManager;
 
-interface Logger {
-  debug(): void;
-  info(): void;
-  warn(): void;
-  error(): void;
-  namespace(): Logger;
-}
-const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, namespace: () => logger };
+const logger = silentKafkajsLogger;
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("kafkajs fetch manager (patched)", () => {

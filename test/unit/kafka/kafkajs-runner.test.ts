@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
+import { silentKafkajsLogger } from "../../support/kafkajs-logger.js";
 
 // kafkajs 2.2.4's consumer runner, patched at install (docs/kafkajs-patch.md), driven with a fake
 // consumer group. Stock kafkajs awaited an OffsetCommit after every eachBatch, whatever
@@ -21,14 +22,7 @@ interface Runner {
 }
 type RunnerClass = new (options: Record<string, unknown>) => Runner;
 
-interface Logger {
-  debug(): void;
-  info(): void;
-  warn(): void;
-  error(): void;
-  namespace(): Logger;
-}
-const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, namespace: () => logger };
+const logger = silentKafkajsLogger;
 
 /** A commit the test settles when it wants; until then it is in flight. */
 interface Pending {
