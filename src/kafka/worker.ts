@@ -305,19 +305,41 @@ export class Worker {
   /**
    * SIGTERM: stop fetching, let the in-flight batch finish (its acknowledged chunks are resolved
    * and committed) or abandon it after the grace period without committing it, then disconnect.
+   * Stopping and disconnecting both need the brokers (the last commit, LeaveGroup, closing the
+   * producers); with them unreachable kafkajs retries for minutes. So the whole stop ends within
+   * the grace period plus DISCONNECT_FLOOR_MS: what is not committed by then is processed again
+   * by the partition's next owner (at-least-once) or aborted by its fencing (exactly-once).
    */
   async stop(): Promise<void> {
     this.running = false;
     this.backoff.cancel();
     this.state.ready = false;
-    const grace = sleep(this.config.shutdownGraceMs).then(() => "timeout" as const);
-    const stopped = this.consumer
-      ? this.consumer.stop().then(() => "stopped" as const)
-      : Promise.resolve("stopped" as const);
-    if ((await Promise.race([stopped, grace])) === "timeout")
+    const deadline = Date.now() + this.config.shutdownGraceMs;
+    const stopped = this.consumer ? this.consumer.stop() : Promise.resolve();
+    if (!(await settlesBefore(stopped, this.config.shutdownGraceMs)))
       this.logger.warn("grace period over: abandoning the in-flight batch uncommitted");
-    await Promise.allSettled([this.consumer?.disconnect(), this.delivery.stop()]);
+    const disconnected = Promise.allSettled([this.consumer?.disconnect(), this.delivery.stop()]);
+    if (!(await settlesBefore(disconnected, Math.max(DISCONNECT_FLOOR_MS, deadline - Date.now()))))
+      this.logger.warn("the brokers did not answer the disconnect in time: stopping without it");
     await this.transformer?.close();
     this.logger.info("cdp-router worker stopped");
+  }
+}
+
+/** After the grace period, what disconnecting may still take (closing connections that answer). */
+const DISCONNECT_FLOOR_MS = 2_000;
+
+/** Whether `work` settles (either way) within `ms`; it goes on in the background if not. */
+async function settlesBefore(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const late = sleep(ms, false, { signal: timer.signal }).catch(() => false);
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    timer.abort();
   }
 }

@@ -74,7 +74,7 @@ export const WORKER_SETTINGS = {
     default: 25_000,
     min: 0,
     max: 600_000,
-    meaning: "keep it under Kubernetes' `terminationGracePeriodSeconds`",
+    meaning: "a stop takes at most this plus 2 s: keep it under Kubernetes' `terminationGracePeriodSeconds`",
   },
   CDP_SESSION_TIMEOUT_MS: {
     type: "integer",
