@@ -9,8 +9,8 @@ import { integrationHarness } from "../support/harness.js";
 import { createTopic, uniqueTopic } from "../support/kafka.js";
 import {
   collectOutputs,
-  type DecodedRecord,
   endOffsets,
+  type ReadRecord,
   startWorker,
   type TopicPosition,
   type WorkerProcess,
@@ -75,7 +75,7 @@ function customerioOf(
   readUncommitted: boolean,
   since: TopicPosition[],
   timeoutMs = 150_000,
-): Promise<DecodedRecord[]> {
+): Promise<ReadRecord[]> {
   const ids = new Set<string>();
   return collectOutputs(
     ["cdp.dest.customerio"],
@@ -92,7 +92,7 @@ function customerioOf(
 }
 
 /** How many times each messageId was delivered. */
-function deliveries(outputs: DecodedRecord[]): Map<string, number> {
+function deliveries(outputs: ReadRecord[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const output of outputs) {
     const id = String(output.value?.message_id);
@@ -143,7 +143,13 @@ describe("exactly-once: a worker killed mid-stream and restarted", () => {
     await second.running;
     const outputs = await customerioOf(topic, expected, false, since);
     const counts = deliveries(outputs);
-    for (const id of expected) expect(counts.get(id), id).toBe(1);
+    // Where each copy of a doubled record sits: the first thing to know when this fails.
+    const where = (id: string) =>
+      outputs
+        .filter((o) => o.value?.message_id === id)
+        .map((o) => `partition ${o.partition} offset ${o.offset}`)
+        .join(", ");
+    for (const id of expected) expect(counts.get(id), `${id} at ${where(id)}`).toBe(1);
     expect(outputs).toHaveLength(expected.size);
   }, 240_000);
 });

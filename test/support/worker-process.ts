@@ -60,6 +60,17 @@ export interface DecodedRecord {
   readonly value: JsonObject | null;
 }
 
+/** A record as read, with where it sits. */
+export interface ReadRecord extends DecodedRecord {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Topic, key and value only: what a comparison with records the test expects looks at. */
+export function contents(records: readonly DecodedRecord[]): DecodedRecord[] {
+  return records.map(({ topic, key, value }) => ({ topic, key, value }));
+}
+
 /**
  * Reads destination topics from the beginning (read_committed unless told otherwise), decoding
  * through the registry, and keeps the records whose source_topic is `sourceTopic` (tombstones are
@@ -101,12 +112,12 @@ export async function explainedBy<T>(worker: WorkerProcess, work: Promise<T>): P
 
 export async function collectOutputs(
   topics: string[],
-  matches: (record: DecodedRecord) => boolean,
-  done: (records: DecodedRecord[]) => boolean,
+  matches: (record: ReadRecord) => boolean,
+  done: (records: ReadRecord[]) => boolean,
   timeoutMs: number,
   readUncommitted = false,
   since: readonly TopicPosition[] = [],
-): Promise<DecodedRecord[]> {
+): Promise<ReadRecord[]> {
   const registry = new SchemaRegistry(
     { host: inject("schemaRegistryUrl") },
     { forSchemaOptions: { logicalTypes: LOGICAL_TYPES } },
@@ -116,14 +127,21 @@ export async function collectOutputs(
     readUncommitted,
     allowAutoTopicCreation: false,
   });
-  const records: DecodedRecord[] = [];
+  const records: ReadRecord[] = [];
+  // A reader's consumer can be handed a record twice (a fetch retried, a restart after an error):
+  // it is the same record, at the same position, and counts once. A duplicate the worker wrote
+  // sits at another offset.
+  const positions = new Set<string>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
-    return await new Promise<DecodedRecord[]>((resolve, reject) => {
+    return await new Promise<ReadRecord[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out with ${records.length} matching records`)), timeoutMs);
       const running = consumer.run({
-        eachMessage: async ({ topic, message }) => {
+        eachMessage: async ({ topic, partition, message }) => {
+          const position = `${topic}/${partition}/${message.offset}`;
+          if (positions.has(position)) return;
+          positions.add(position);
           let value: JsonObject | null;
           try {
             value = message.value ? ((await registry.decode(message.value)) as JsonObject) : null;
@@ -135,6 +153,8 @@ export async function collectOutputs(
           }
           const record = {
             topic,
+            partition,
+            offset: message.offset,
             key: message.key?.toString() ?? null,
             value: value ? (JSON.parse(JSON.stringify(value)) as JsonObject) : null,
           };
