@@ -9,10 +9,22 @@ export function isSurvivableCrash(error: unknown): boolean {
   for (let depth = 0; depth < 10 && cause instanceof Error; depth++) {
     if (cause.name === "KafkaJSNumberOfRetriesExceeded") return true;
     if ((cause as { retriable?: unknown }).retriable === true) return true;
+    if (UNREACHABLE_CLUSTER.test(cause.message)) return true;
     cause = (cause as { cause?: unknown }).cause;
   }
   return false;
 }
+
+/**
+ * The brokers unreachable or the group coordinator gone (a broker stopped, an outage, a whole
+ * cluster restarting): kafkajs 2.2.4 crashes the consumer with a KafkaJSNonRetriableError that
+ * keeps only the message ("Connection error: connect ECONNREFUSED ...", "Failed to find group
+ * coordinator"), no cause. Exiting on it (CI saw it 0.3 s after the broker stopped) put the
+ * worker in its supervisor's restart back-off (Kubernetes: up to 5 minutes) for an outage of
+ * seconds; restarting in-process, within the budget, resumes as soon as a broker answers, and a
+ * cluster that never comes back still ends the process once the budget is spent.
+ */
+const UNREACHABLE_CLUSTER = /^Connection error: |^Failed to find group coordinator/;
 
 /**
  * At most `restarts` in-process restarts within `windowMs`, each after a doubling delay: a crash

@@ -14,6 +14,15 @@ describe("worker: which consumer crashes it survives in-process", () => {
     expect(isSurvivableCrash(wrapped)).toBe(true);
   });
 
+  it("survives the brokers being unreachable, which kafkajs reports as non-retriable with the message only", () => {
+    const nonRetriable = (message: string) =>
+      Object.assign(new Error(message), { name: "KafkaJSNonRetriableError", retriable: false });
+    expect(isSurvivableCrash(nonRetriable("Connection error: connect ECONNREFUSED 127.0.0.1:9092"))).toBe(true);
+    expect(isSurvivableCrash(nonRetriable("Failed to find group coordinator: Failed to find group coordinator"))).toBe(
+      true,
+    );
+  });
+
   it("does not survive a non-retriable error (a deleted input topic, a bug)", () => {
     expect(isSurvivableCrash(kafkajsError("KafkaJSNonRetriableError", false))).toBe(false);
     expect(isSurvivableCrash(new TypeError("x is undefined"))).toBe(false);
