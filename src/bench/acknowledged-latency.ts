@@ -8,6 +8,17 @@
 
 export const ACKNOWLEDGED_METRIC = "cdp_router_end_to_end_latency_seconds";
 
+/**
+ * Two parts of that latency, per chunk (metrics.ts): the round trip to the transform thread,
+ * queueing included, and the write until acknowledged. The benchmark reports them beside it, so
+ * that a run whose tail grew says whether the transform or the brokers grew it.
+ */
+export const STAGE_METRICS = {
+  transform: "cdp_router_chunk_transform_seconds",
+  write: "cdp_router_chunk_write_seconds",
+} as const;
+export type Stage = keyof typeof STAGE_METRICS;
+
 /** Cumulative counts by upper bound (seconds; Infinity for `+Inf`), as Prometheus exposes them. */
 export type CumulativeBuckets = ReadonlyMap<number, number>;
 
@@ -50,6 +61,22 @@ export interface AcknowledgedLatency {
 function boundFor(buckets: CumulativeBuckets, total: number, fraction: number): number {
   for (const [bound, count] of buckets) if (count >= fraction * total) return bound;
   return Number.POSITIVE_INFINITY;
+}
+
+export interface StageLatency {
+  readonly chunks: number;
+  /** The upper bound (ms) of the bucket holding the median, and the 99th percentile. */
+  readonly p50AtMostMs: number;
+  readonly p99AtMostMs: number;
+}
+
+export function summariseStage(buckets: CumulativeBuckets): StageLatency {
+  const chunks = buckets.get(Number.POSITIVE_INFINITY) ?? 0;
+  return {
+    chunks,
+    p50AtMostMs: boundFor(buckets, chunks, 0.5) * 1000,
+    p99AtMostMs: boundFor(buckets, chunks, 0.99) * 1000,
+  };
 }
 
 export function summariseAcknowledged(buckets: CumulativeBuckets): AcknowledgedLatency {

@@ -10,7 +10,11 @@ import {
   bucketsBetween,
   type CumulativeBuckets,
   readHistogram,
+  STAGE_METRICS,
+  type Stage,
+  type StageLatency,
   summariseAcknowledged,
+  summariseStage,
 } from "./acknowledged-latency.js";
 import { generateEvents } from "./event-generator.js";
 import { freePort, scrapeMetrics } from "./worker-scrape.js";
@@ -67,10 +71,24 @@ export interface LatencyResult {
   readonly joins: readonly JoinEffect[];
   /** The workers' own histogram after the warm-up: raw timestamp to outputs acknowledged (acknowledged-latency.ts). */
   readonly acknowledged: AcknowledgedLatency;
+  /** The workers' chunk histograms after the warm-up: the transform's round trip and the write's. */
+  readonly stages: Readonly<Record<Stage, StageLatency>>;
 }
 
-async function scrapeAcknowledged(port: number): Promise<CumulativeBuckets> {
-  return readHistogram(await scrapeMetrics(port), ACKNOWLEDGED_METRIC);
+/** One worker's latency histograms: end to end, and by stage. */
+interface WorkerHistograms {
+  readonly acknowledged: CumulativeBuckets;
+  readonly stages: ReadonlyMap<Stage, CumulativeBuckets>;
+}
+
+const STAGES = Object.keys(STAGE_METRICS) as Stage[];
+
+async function scrapeHistograms(port: number): Promise<WorkerHistograms> {
+  const text = await scrapeMetrics(port);
+  return {
+    acknowledged: readHistogram(text, ACKNOWLEDGED_METRIC),
+    stages: new Map(STAGES.map((stage) => [stage, readHistogram(text, STAGE_METRICS[stage])])),
+  };
 }
 
 /** How long after a join its effect is looked at: the rebalance and the catch-up after it. */
@@ -166,13 +184,14 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     const started = Date.now();
     let sent = 0;
     // The workers' histograms when the warm-up ends (read without holding up the sends).
-    let baseline: Promise<Map<ChildProcess, CumulativeBuckets>> | undefined;
+    let baseline: Promise<Map<ChildProcess, WorkerHistograms>> | undefined;
     // Every 10 ms, what the schedule says is due: a slow send is caught up on, not skipped.
     while (sent < events.length) {
       if (!baseline && Date.now() - started >= options.warmUpSeconds * 1000) {
         const alive = [...workers];
-        baseline = Promise.all(alive.map((child) => scrapeAcknowledged(ports.get(child) ?? 0))).then(
-          (histograms) => new Map(alive.map((child, i) => [child, histograms[i] ?? new Map()])),
+        baseline = Promise.all(alive.map((child) => scrapeHistograms(ports.get(child) ?? 0))).then(
+          (histograms) =>
+            new Map(alive.flatMap((child, i) => (histograms[i] === undefined ? [] : [[child, histograms[i]]]))),
         );
       }
       const nextJoin = joinsAt[joinedAt.length];
@@ -199,17 +218,28 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       seen = latencies.length;
       await sleep(3_000);
     }
-    const earlier = (await baseline) ?? new Map<ChildProcess, CumulativeBuckets>();
+    const earlier = (await baseline) ?? new Map<ChildProcess, WorkerHistograms>();
+    const readings = await Promise.all(
+      workers.map(async (child) => ({
+        earlier: earlier.get(child),
+        later: await scrapeHistograms(ports.get(child) ?? 0),
+      })),
+    );
     const acknowledged = summariseAcknowledged(
       bucketsBetween(
-        await Promise.all(
-          workers.map(async (child) => ({
-            earlier: earlier.get(child),
-            later: await scrapeAcknowledged(ports.get(child) ?? 0),
-          })),
-        ),
+        readings.map(({ earlier, later }) => ({ earlier: earlier?.acknowledged, later: later.acknowledged })),
       ),
     );
+    const stageSummary = (stage: Stage) =>
+      summariseStage(
+        bucketsBetween(
+          readings.map(({ earlier, later }) => ({
+            earlier: earlier?.stages.get(stage),
+            later: later.stages.get(stage) ?? new Map(),
+          })),
+        ),
+      );
+    const stages = { transform: stageSummary("transform"), write: stageSummary("write") };
     const warmUpEnds = started + options.warmUpSeconds * 1000;
     const steady = latencies
       .filter((l) => l.at >= warmUpEnds)
@@ -246,6 +276,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         };
       }),
       acknowledged,
+      stages,
     };
   } finally {
     await Promise.all(

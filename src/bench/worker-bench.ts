@@ -268,6 +268,11 @@ function describeAcknowledged(a: LatencyResult["acknowledged"]): string {
   return `acknowledged (the workers' cdp_router_end_to_end_latency_seconds after the first 5 s, ${a.records} input records): ${percent}% within 50 ms (p99 <= 50 ms needs 99%), p50 <= ${a.p50AtMostMs} ms, p99 <= ${a.p99AtMostMs} ms (bucket bounds)`;
 }
 
+/** Per chunk, from the workers' own histograms: the transform thread's round trip and the write's. */
+function describeStages({ transform, write }: LatencyResult["stages"]): string {
+  return `per chunk (the workers' cdp_router_chunk_*_seconds after the first 5 s, ${transform.chunks} chunks): transform p50 <= ${transform.p50AtMostMs} ms, p99 <= ${transform.p99AtMostMs} ms; write until acknowledged p50 <= ${write.p50AtMostMs} ms, p99 <= ${write.p99AtMostMs} ms (bucket bounds)`;
+}
+
 // Latency at a fixed rate, each delivery mode on a fresh topic.
 const latencies: LatencyResult[] = [];
 for (const mode of ["at-least-once", "exactly-once"] as const) {
@@ -351,6 +356,7 @@ for (const l of latencies) {
   const worst = l.worstSeconds.map((s) => `second ${s.second}: ${s.maxMs} ms (${s.outputs} records)`).join(", ");
   console.log(`    slowest seconds (largest wait read in each): ${worst}`);
   console.log(`    ${describeAcknowledged(l.acknowledged)}`);
+  console.log(`    ${describeStages(l.stages)}`);
 }
 for (const l of scaled) {
   console.log(
@@ -362,6 +368,7 @@ for (const l of scaled) {
     );
   }
   console.log(`    ${describeAcknowledged(l.acknowledged)}`);
+  console.log(`    ${describeStages(l.stages)}`);
 }
 console.log(
   "  targets: at-least-once >= 0.5x the best Java run, exactly-once >= 0.6x at-least-once, peak RSS <= 300 MiB, latency p99 <= 50 ms at 5,000 events/s",

@@ -223,10 +223,21 @@ export class Worker {
           // not only at the batch's end, so that an interrupted replay resumes near where it stopped.
           if (this.delivery.consumerCommits) await commitOffsetsIfNecessary();
         }
-        return transformer.transform(topic, partition, chunk, Date.now());
+        const transformed = this.metrics.chunkTransformSeconds.startTimer();
+        const outputs = await transformer.transform(topic, partition, chunk, Date.now());
+        transformed();
+        return outputs;
       },
-      send: (outputs, nextOffset) =>
-        this.delivery.send(topic, partition, this.outputTopics(outputs.byTopic), nextOffset),
+      send: (outputs, nextOffset) => {
+        const written = this.metrics.chunkWriteSeconds.startTimer();
+        const sent = this.delivery.send(topic, partition, this.outputTopics(outputs.byTopic), nextOffset);
+        // Only acknowledged writes are timed: a failed one is counted by cdp_router_transient_retries_total.
+        sent.then(
+          () => written(),
+          () => undefined,
+        );
+        return sent;
+      },
       resolveOffset: settle,
       delivered: (outputs, chunk) => {
         this.count(

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, scrapeMetrics } from "../../src/bench/worker-scrape.js";
 import { DEAD_LETTER_TOPIC } from "../../src/core/topics.js";
 import { DESTINATION_TOPICS } from "../../src/destinations/index.js";
 import type { JsonObject } from "../../src/events/json.js";
@@ -29,6 +31,8 @@ describe("the worker end to end", () => {
   let worker: WorkerProcess;
   const expected: Array<{ topic: string; key: string; value: JsonObject | null }> = [];
   const deadLetters: Array<{ offset: string; bytes: Buffer }> = [];
+  let rawRecords = 0;
+  let metricsPort = 0;
   let since: TopicPosition[] = [];
 
   beforeAll(async () => {
@@ -61,6 +65,7 @@ describe("the worker end to end", () => {
       Buffer.from([0x7b, 0xff, 0x7d]),
       Buffer.from(JSON.stringify(unique(deleteRelationship))),
     ];
+    rawRecords = raw.length;
     const reference = pipeline();
     for (const bytes of raw) {
       const [ack] = await producer.send({
@@ -78,7 +83,12 @@ describe("the worker end to end", () => {
       if (result.deadLetters.length > 0) deadLetters.push({ offset, bytes });
     }
     await producer.disconnect();
-    worker = startWorker({ CDP_INPUT_TOPICS: input, CDP_GROUP_ID: uniqueTopic("e2e-group") });
+    metricsPort = await freePort();
+    worker = startWorker({
+      CDP_INPUT_TOPICS: input,
+      CDP_GROUP_ID: uniqueTopic("e2e-group"),
+      CDP_HTTP_PORT: String(metricsPort),
+    });
     await worker.running;
   }, 120_000);
 
@@ -127,4 +137,28 @@ describe("the worker end to end", () => {
       expect(letter?.value?.original_value).toEqual(JSON.parse(JSON.stringify(bytes)));
     }
   }, 90_000);
+
+  it("exports its counts and where the latency went (transform round trips, writes until acknowledged)", async () => {
+    let text = "";
+    const value = (line: string) =>
+      Number(
+        text
+          .split("\n")
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length),
+      );
+    const consumed = `cdp_router_records_consumed_total{topic="${input}"} `;
+    // The outputs above are readable once acknowledged; the counts follow a moment after.
+    for (let tries = 0; tries < 50; tries++) {
+      text = await scrapeMetrics(metricsPort);
+      if (value(consumed) === rawRecords) break;
+      await sleep(200);
+    }
+    expect(value(consumed)).toBe(rawRecords);
+    // Every chunk was transformed and written (the records above were all read back), each timed once.
+    const transformed = value("cdp_router_chunk_transform_seconds_count ");
+    expect(transformed).toBeGreaterThanOrEqual(1);
+    expect(value("cdp_router_chunk_write_seconds_count ")).toBe(transformed);
+    expect(value("cdp_router_end_to_end_latency_seconds_count ")).toBe(rawRecords);
+  });
 });

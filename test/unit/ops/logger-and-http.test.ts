@@ -61,6 +61,8 @@ describe("HTTP: /healthz, /readyz and Prometheus /metrics", () => {
       "cdp_router_records_skipped_total",
       "cdp_router_batch_duration_seconds",
       "cdp_router_end_to_end_latency_seconds",
+      "cdp_router_chunk_transform_seconds",
+      "cdp_router_chunk_write_seconds",
       "cdp_router_consumer_lag_records",
       "cdp_router_rebalances_total",
     ]) {
