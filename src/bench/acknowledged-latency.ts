@@ -80,13 +80,8 @@ export function summariseStage(buckets: CumulativeBuckets): StageLatency {
 }
 
 export function summariseAcknowledged(buckets: CumulativeBuckets): AcknowledgedLatency {
-  const records = buckets.get(Number.POSITIVE_INFINITY) ?? 0;
   const within = buckets.get(0.05);
   if (within === undefined) throw new Error(`${ACKNOWLEDGED_METRIC} has no 0.05 s bucket`);
-  return {
-    records,
-    within50Ms: records === 0 ? Number.NaN : within / records,
-    p50AtMostMs: boundFor(buckets, records, 0.5) * 1000,
-    p99AtMostMs: boundFor(buckets, records, 0.99) * 1000,
-  };
+  const { chunks: records, p50AtMostMs, p99AtMostMs } = summariseStage(buckets);
+  return { records, within50Ms: records === 0 ? Number.NaN : within / records, p50AtMostMs, p99AtMostMs };
 }

@@ -189,10 +189,9 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     while (sent < events.length) {
       if (!baseline && Date.now() - started >= options.warmUpSeconds * 1000) {
         const alive = [...workers];
-        baseline = Promise.all(alive.map((child) => scrapeHistograms(ports.get(child) ?? 0))).then(
-          (histograms) =>
-            new Map(alive.flatMap((child, i) => (histograms[i] === undefined ? [] : [[child, histograms[i]]]))),
-        );
+        baseline = Promise.all(
+          alive.map(async (child) => [child, await scrapeHistograms(ports.get(child) ?? 0)] as const),
+        ).then((readings) => new Map(readings));
       }
       const nextJoin = joinsAt[joinedAt.length];
       if (nextJoin !== undefined && Date.now() - started >= nextJoin * 1000) {
