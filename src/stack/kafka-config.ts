@@ -42,6 +42,10 @@ export function serverProperties({ nodeId, brokerCount, logDir, certificates }: 
     // Small segments and short retention: this is a development and test broker.
     "log.segment.bytes": 64 * 1024 * 1024,
     "log.retention.hours": 72,
+    // And by size: benchmark runs write gigabytes to the shared destination topics, and three
+    // days of them filled this machine's disk (68 GB) until the broker stopped. 512 MiB per
+    // partition keeps far more than any test or fault campaign reads back.
+    "log.retention.bytes": 512 * 1024 * 1024,
     "log.retention.check.interval.ms": 60_000,
     ...(certificates ? secureListenerSettings(certificates) : {}),
   };

@@ -31,6 +31,12 @@ describe("a single-node KRaft broker", () => {
     expect(config.get("transaction.state.log.min.isr")).toBe("1");
     expect(config.get("group.initial.rebalance.delay.ms")).toBe("0");
   });
+
+  it("bounds what it keeps by size as well as by age, so repeated benchmarks cannot fill the disk", () => {
+    expect(config.get("log.retention.hours")).toBe("72");
+    expect(config.get("log.retention.bytes")).toBe(String(512 * 1024 * 1024));
+    expect(Number(config.get("log.segment.bytes"))).toBeLessThan(Number(config.get("log.retention.bytes")));
+  });
 });
 
 describe("a three-broker cluster", () => {
