@@ -17,6 +17,7 @@ import {
   summariseStage,
 } from "./acknowledged-latency.js";
 import { generateEvents } from "./event-generator.js";
+import { messageIdReader } from "./message-id-reader.js";
 import { freePort, scrapeMetrics } from "./worker-scrape.js";
 
 // The latency mode of `npm run bench:worker`: one worker on a fresh raw topic, fed at a fixed
@@ -128,6 +129,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
 
   const schema = loadTopicSchemas().get(OBSERVED_TOPIC);
   if (!schema) throw new Error(`no schema for ${OBSERVED_TOPIC}`);
+  const readMessageId = messageIdReader(schema);
   const ports = new Map<ChildProcess, number>();
   const spawnWorker = async () => {
     const port = await freePort();
@@ -170,9 +172,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         const now = Date.now();
         for (const message of batch.messages) {
           if (!message.value) continue;
-          // Past the 5-byte Confluent header.
-          const record = schema.type.decode(message.value, 5).value as { message_id?: unknown } | undefined;
-          const sent = sentAt[eventIndexOf(record?.message_id) ?? -1];
+          const sent = sentAt[eventIndexOf(readMessageId(message.value)) ?? -1];
           if (sent !== undefined) latencies.push({ at: now, ms: now - sent });
         }
       },
