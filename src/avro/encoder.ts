@@ -4,7 +4,7 @@ import type { RegistryAdmin } from "./schema-registry.js";
 import type { TopicSchema } from "./schemas.js";
 
 /** The Confluent wire-format header: magic byte 0 and the 4-byte schema id. */
-const HEADER_BYTES = 5;
+export const HEADER_BYTES = 5;
 
 /**
  * Avro in the Confluent wire format (magic byte 0, the schema id as a 4-byte big-endian integer,

@@ -1,8 +1,6 @@
 import avro from "avsc";
+import { HEADER_BYTES } from "../avro/encoder.js";
 import type { TopicSchema } from "../avro/schemas.js";
-
-/** The Confluent wire-format header before the Avro body: magic byte and schema id. */
-const HEADER_BYTES = 5;
 
 /**
  * Reads only `message_id` from a destination record in the Confluent wire format. The latency

@@ -1,4 +1,5 @@
 import type avro from "avsc";
+import { HEADER_BYTES } from "../avro/encoder.js";
 import type { RegistryAdmin } from "../avro/schema-registry.js";
 import { avroType, loadTopicSchemas } from "../avro/schemas.js";
 import { DEAD_LETTER_TOPIC } from "../core/topics.js";
@@ -8,7 +9,6 @@ import type { DeadLetterValue } from "./dead-letters.js";
 type Resolver = ReturnType<avro.Type["createResolver"]>;
 
 const MAGIC = 0;
-const HEADER_BYTES = 5;
 
 /**
  * Reads `cdp.dlq` records whichever version of its schema wrote them: the writer schema is
