@@ -4,6 +4,7 @@ import { ArenaSizer } from "../avro/record-arena.js";
 import type { DeliveryMark } from "../core/outcome.js";
 import { DESTINATIONS } from "../destinations/index.js";
 import { YOUNG_GENERATION_MB } from "../ops/node-flags.js";
+import type { ThreadBusy } from "../ops/thread-busy.js";
 import type { PipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
@@ -19,10 +20,10 @@ export interface ChunkTransformer {
    */
   forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void;
   /**
-   * Milliseconds each transform thread has spent working since it started, in thread order;
-   * none when the transform runs on the calling thread (its time is that thread's).
+   * Each transform thread's busy time since it started, in thread order; none when the transform
+   * runs on the calling thread (its time is that thread's).
    */
-  busyMilliseconds(): readonly number[];
+  threadsBusy(): readonly ThreadBusy[];
   close(): Promise<void>;
 }
 
@@ -72,7 +73,7 @@ export class InlineTransformer implements ChunkTransformer {
     this.tools.pipeline.forget(marks);
   }
 
-  busyMilliseconds(): readonly number[] {
+  threadsBusy(): readonly ThreadBusy[] {
     return [];
   }
 
@@ -137,9 +138,9 @@ export class ThreadTransformer implements ChunkTransformer {
     this.thread.postMessage(message);
   }
 
-  busyMilliseconds(): readonly number[] {
+  threadsBusy(): readonly ThreadBusy[] {
     // Node answers zeros once the thread has exited.
-    return [this.thread.performance.eventLoopUtilization().active];
+    return [{ threadId: this.thread.threadId, busyMs: this.thread.performance.eventLoopUtilization().active }];
   }
 
   async close(): Promise<void> {
@@ -184,8 +185,8 @@ export class TransformerPool implements ChunkTransformer {
     this.transformerOf(topic, partition).forget(topic, partition, marks);
   }
 
-  busyMilliseconds(): readonly number[] {
-    return this.transformers.flatMap((transformer) => transformer.busyMilliseconds());
+  threadsBusy(): readonly ThreadBusy[] {
+    return this.transformers.flatMap((transformer) => transformer.threadsBusy());
   }
 
   async close(): Promise<void> {

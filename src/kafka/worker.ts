@@ -88,7 +88,7 @@ export class Worker {
       },
     );
     const transformer = this.transformer;
-    this.metrics.watchThreads(() => transformer.busyMilliseconds());
+    this.metrics.watchThreads(() => transformer.threadsBusy());
     await withRetries(
       "connecting the producer",
       () => this.delivery.start(),

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { type BusyReading, BusyTime, currentThreadBusyMs } from "./thread-busy.js";
+import { type BusyReading, BusyTime, currentThreadBusy, type ThreadBusy } from "./thread-busy.js";
 
 const CHUNK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
@@ -107,7 +107,7 @@ export class WorkerMetrics {
 
   /** The transform threads' busy times, once the worker has them (watchThreads). */
   private transformThreads: () => Iterable<BusyReading> = () => [];
-  private readonly busyTime = new BusyTime(() => [["main", currentThreadBusyMs()], ...this.transformThreads()]);
+  private readonly busyTime = new BusyTime(() => [["main", currentThreadBusy()], ...this.transformThreads()]);
   readonly threadBusy: Counter<"thread">;
 
   constructor() {
@@ -124,8 +124,8 @@ export class WorkerMetrics {
     });
   }
 
-  /** Where the transform threads' busy milliseconds since each started come from, in thread order. */
-  watchThreads(busyMs: () => readonly number[]): void {
-    this.transformThreads = () => busyMs().map((ms, index): BusyReading => [`transform-${index}`, ms]);
+  /** Where the transform threads' busy times come from, in thread order. */
+  watchThreads(busy: () => readonly ThreadBusy[]): void {
+    this.transformThreads = () => busy().map((thread, index): BusyReading => [`transform-${index}`, thread]);
   }
 }

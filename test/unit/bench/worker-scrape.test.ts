@@ -5,7 +5,10 @@ import { WorkerMetrics } from "../../../src/ops/metrics.js";
 describe("bench:worker reads the worker's thread busy time", () => {
   it("reads every thread of the worker's own exposition, and nothing else", async () => {
     const metrics = new WorkerMetrics();
-    metrics.watchThreads(() => [1_500, 250]);
+    metrics.watchThreads(() => [
+      { threadId: 1, busyMs: 1_500 },
+      { threadId: 2, busyMs: 250 },
+    ]);
     const busy = readThreadBusy(await metrics.registry.metrics());
     expect([...busy.keys()]).toEqual(["main", "transform-0", "transform-1"]);
     expect(busy.get("transform-0")).toBe(1.5);

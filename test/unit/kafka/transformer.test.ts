@@ -193,16 +193,18 @@ describe("transform thread", () => {
       // Partition 0 goes to the first thread, partition 1 to the second.
       await pool.transform("cdp.raw.group", 0, rawMessages(10, 1), 0);
       await pool.transform("cdp.raw.group", 1, rawMessages(10, 2), 0);
-      const before = pool.busyMilliseconds();
+      const before = pool.threadsBusy().map((thread) => thread.busyMs);
       expect(before).toHaveLength(2);
       for (let round = 0; round < 5; round++) await pool.transform("cdp.raw.group", 0, rawMessages(400, 3 + round), 0);
-      const after = pool.busyMilliseconds();
+      const after = pool.threadsBusy().map((thread) => thread.busyMs);
       const first = (after[0] ?? 0) - (before[0] ?? 0);
       const second = (after[1] ?? 0) - (before[1] ?? 0);
       // 2,000 events take tens of milliseconds on any machine; the idle thread only answers nothing.
       expect(first).toBeGreaterThan(20);
       expect(second).toBeLessThan(first / 4);
-      expect(new InlineTransformer(SETUP, encoder).busyMilliseconds()).toEqual([]);
+      // Two threads, two identities: a thread replaced under the same name is told apart by it.
+      expect(new Set(pool.threadsBusy().map((thread) => thread.threadId)).size).toBe(2);
+      expect(new InlineTransformer(SETUP, encoder).threadsBusy()).toEqual([]);
     } finally {
       await pool.close();
     }

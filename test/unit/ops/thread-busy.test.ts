@@ -1,3 +1,4 @@
+import { Worker as Thread } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { WorkerMetrics } from "../../../src/ops/metrics.js";
 import { type BusyReading, BusyTime } from "../../../src/ops/thread-busy.js";
@@ -20,8 +21,8 @@ function spin(ms: number): void {
 describe("thread busy time", () => {
   it("counts what each thread worked since the previous reading", () => {
     let readings: BusyReading[] = [
-      ["main", 1_000],
-      ["transform-0", 500],
+      ["main", { threadId: 0, busyMs: 1_000 }],
+      ["transform-0", { threadId: 1, busyMs: 500 }],
     ];
     const busy = new BusyTime(() => readings);
     expect(busy.increments()).toEqual([
@@ -29,8 +30,8 @@ describe("thread busy time", () => {
       ["transform-0", 0.5],
     ]);
     readings = [
-      ["main", 1_250],
-      ["transform-0", 500],
+      ["main", { threadId: 0, busyMs: 1_250 }],
+      ["transform-0", { threadId: 1, busyMs: 500 }],
     ];
     expect(busy.increments()).toEqual([
       ["main", 0.25],
@@ -39,24 +40,70 @@ describe("thread busy time", () => {
   });
 
   it("a thread replaced under the same name counts from zero: the counter never goes back", () => {
-    let readings: BusyReading[] = [["transform-0", 2_000]];
+    let readings: BusyReading[] = [["transform-0", { threadId: 1, busyMs: 2_000 }]];
     const busy = new BusyTime(() => readings);
     busy.increments();
-    readings = [["transform-0", 300]];
+    readings = [["transform-0", { threadId: 2, busyMs: 300 }]];
     expect(busy.increments()).toEqual([["transform-0", 0.3]]);
-    readings = [["transform-0", 400]];
+    readings = [["transform-0", { threadId: 2, busyMs: 400 }]];
     expect(busy.increments()[0]?.[1]).toBeCloseTo(0.1, 9);
+  });
+
+  it("the same thread read lower than before worked nothing, and its work is not counted twice when the figure climbs back", () => {
+    let readings: BusyReading[] = [["transform-0", { threadId: 1, busyMs: 2_000 }]];
+    const busy = new BusyTime(() => readings);
+    busy.increments();
+    readings = [["transform-0", { threadId: 1, busyMs: 1_997.4 }]];
+    expect(busy.increments()).toEqual([["transform-0", 0]]);
+    readings = [["transform-0", { threadId: 1, busyMs: 2_100 }]];
+    expect(busy.increments()[0]?.[1]).toBeCloseTo(0.1, 9);
+  });
+
+  it("a real idle thread, read from the main thread again and again, adds no more than it worked", async () => {
+    // Node's figure for another thread jitters downwards between reads (most of all while that
+    // thread waits); each such read once counted the thread's whole lifetime again.
+    const thread = new Thread(
+      `const { parentPort } = require("node:worker_threads");
+      parentPort.on("message", (ms) => {
+        const until = performance.now() + ms;
+        while (performance.now() < until) {}
+        parentPort.postMessage("done");
+      });`,
+      { eval: true },
+    );
+    try {
+      // Node counts a thread's work from its event loop's start: the first message starts it.
+      for (const ms of [1, 30]) {
+        thread.postMessage(ms);
+        await new Promise((resolve) => thread.once("message", resolve));
+      }
+      const read = () => ({ threadId: thread.threadId, busyMs: thread.performance.eventLoopUtilization().active });
+      const busy = new BusyTime((): BusyReading[] => [["transform-0", read()]]);
+      let counted = 0;
+      for (let reading = 0; reading < 20_000; reading++) counted += busy.increments()[0]?.[1] ?? 0;
+      // Waiting idle, it works next to nothing: a whole lifetime counted twice would be over 60 ms.
+      expect(counted * 1000).toBeGreaterThanOrEqual(30);
+      expect(counted * 1000).toBeLessThan(read().busyMs + 5);
+    } finally {
+      await thread.terminate();
+    }
   });
 
   it("the worker's metrics count the main thread's work and every watched transform thread's", async () => {
     const metrics = new WorkerMetrics();
-    let transform = [100, 40];
+    let transform = [
+      { threadId: 1, busyMs: 100 },
+      { threadId: 2, busyMs: 40 },
+    ];
     metrics.watchThreads(() => transform);
     const first = await busySeconds(metrics);
     expect(first.get("transform-0")).toBeCloseTo(0.1, 9);
     expect(first.get("transform-1")).toBeCloseTo(0.04, 9);
     spin(60);
-    transform = [350, 40];
+    transform = [
+      { threadId: 1, busyMs: 350 },
+      { threadId: 2, busyMs: 40 },
+    ];
     const second = await busySeconds(metrics);
     expect((second.get("main") ?? 0) - (first.get("main") ?? 0)).toBeGreaterThanOrEqual(0.05);
     expect(second.get("transform-0")).toBeCloseTo(0.35, 9);
