@@ -13,6 +13,8 @@ RUN npm ci && npm prune --omit=dev
 
 FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
+# Two glibc malloc arenas: part of the worker's memory bound (src/ops/node-flags.ts, WORKER_ENV).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -3,7 +3,7 @@ import { openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin, Kafka } from "kafkajs";
 import { loadTopicSchemas } from "../avro/schemas.js";
-import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
+import { WORKER_NODE_FLAGS, workerEnv } from "../ops/node-flags.js";
 import {
   ACKNOWLEDGED_METRIC,
   type AcknowledgedLatency,
@@ -135,14 +135,14 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     const port = await freePort();
     const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, "bin/cdp-router.js", "run"], {
       cwd: options.root,
-      env: {
+      env: workerEnv({
         ...process.env,
         ...options.env,
         CDP_INPUT_TOPICS: input,
         CDP_GROUP_ID: groupId,
         CDP_DELIVERY: options.mode,
         CDP_HTTP_PORT: String(port),
-      },
+      }),
       // BENCH_WORKER_LOG=FILE keeps the workers' log (CDP_LOG_LEVEL says how much) to line up with
       // the slowest seconds.
       stdio: process.env.BENCH_WORKER_LOG

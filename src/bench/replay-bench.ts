@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type Admin, Kafka, logLevel } from "kafkajs";
-import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
+import { WORKER_NODE_FLAGS, workerEnv } from "../ops/node-flags.js";
 import { stackUp } from "../stack/stack.js";
 import { type LatencyResult, measureLatency } from "./latency.js";
 import { prepareRawTopic } from "./raw-topic.js";
@@ -55,7 +55,7 @@ async function replay(name: string, extra: string[] = []): Promise<ReplayRun> {
       "1",
       ...extra,
     ],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
+    { cwd: root, env: workerEnv({ ...process.env, ...env }), stdio: ["ignore", "ignore", "pipe"] },
   );
   const progress: Array<{ at: number; done: number }> = [];
   let buffered = "";

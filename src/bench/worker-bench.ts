@@ -6,7 +6,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { RecordEncoder } from "../avro/encoder.js";
 import { loadTopicSchemas } from "../avro/schemas.js";
 import { DESTINATIONS } from "../destinations/index.js";
-import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
+import { WORKER_NODE_FLAGS, workerEnv } from "../ops/node-flags.js";
 import { parsePipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { stackUp } from "../stack/stack.js";
@@ -87,10 +87,11 @@ async function measure(
 ): Promise<Result> {
   // A worker serves its metrics, for the threads' busy time; the pass-throughs have none.
   const port = command[0] === "bin/cdp-router.js" ? await freePort() : undefined;
-  // Every variant, the pass-throughs included, runs with the worker's Node flags: one memory regime.
+  // Every variant, the pass-throughs included, runs with the worker's Node flags and allocator
+  // setting: one memory regime.
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...command], {
     cwd: root,
-    env: { ...process.env, ...env, ...(port === undefined ? {} : { CDP_HTTP_PORT: String(port) }) },
+    env: workerEnv({ ...process.env, ...env, ...(port === undefined ? {} : { CDP_HTTP_PORT: String(port) }) }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   let first: { at: number; done: number; cpu: number } | undefined;

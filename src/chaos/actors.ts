@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { WORKER_NODE_FLAGS } from "../ops/node-flags.js";
+import { WORKER_NODE_FLAGS, workerEnv } from "../ops/node-flags.js";
 import { clusterDir, type KafkaNode, kafkaNodes, runningPids } from "../stack/kafka-nodes.js";
 import { DEFAULT_KAFKA_VERSION, stackLayout } from "../stack/layout.js";
 import { findByMarker } from "../stack/processes.js";
@@ -32,7 +32,7 @@ export class WorkerPool {
   start(): Worker {
     const name = `worker-${this.next++}`;
     const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, CLI, "run"], {
-      env: { ...this.env, CDP_WORKER_ID: name },
+      env: workerEnv({ ...this.env, CDP_WORKER_ID: name }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const log = createWriteStream(join(this.logDir, `${name}.log`));

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 // @ts-expect-error: a plain .mjs script, untyped.
 import { PROVISIONED_NODE_VERSION } from "../../../scripts/ensure-node.mjs";
 import { ALL_TOPICS } from "../../../src/kafka/topics.js";
-import { WORKER_NODE_FLAGS } from "../../../src/ops/node-flags.js";
+import { WORKER_ENV, WORKER_NODE_FLAGS, workerEnv } from "../../../src/ops/node-flags.js";
 import { CCOMPAT_PATH } from "../../../src/stack/endpoints.js";
 import {
   BROKER_PORT_BASE,
@@ -85,6 +85,23 @@ describe("the worker's Node flags (ops/node-flags.ts)", () => {
   it("are on npm start's node command", () => {
     const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toContain(`node ${WORKER_NODE_FLAGS.join(" ")} bin/cdp-router.js start`);
+  });
+
+  it("a launcher's worker gets WORKER_ENV, under any value its environment already has", () => {
+    expect(workerEnv({ CDP_GROUP_ID: "g" })).toEqual({ ...WORKER_ENV, CDP_GROUP_ID: "g" });
+    expect(workerEnv({ MALLOC_ARENA_MAX: "8" }).MALLOC_ARENA_MAX).toBe("8");
+  });
+
+  it("the worker's environment (WORKER_ENV) is the image's, and npm start's unless already set", () => {
+    const dockerfile = readFileSync("Dockerfile", "utf8");
+    // The final stage is the image: what the build stage sets does not reach it.
+    const image = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(Object.keys(WORKER_ENV).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(WORKER_ENV)) {
+      expect(image).toMatch(new RegExp(`^ENV ${name}=${value}$`, "m"));
+      expect(scripts.start).toContain(`${name}=\${${name}:-${value}} node `);
+    }
   });
 });
 
