@@ -139,7 +139,7 @@ export class ThreadTransformer implements ChunkTransformer {
   }
 
   threadsBusy(): readonly ThreadBusy[] {
-    // Node answers zeros once the thread has exited.
+    // Node answers zeros, and threadId -1, once the thread has exited: counted as no work.
     return [{ threadId: this.thread.threadId, busyMs: this.thread.performance.eventLoopUtilization().active }];
   }
 
