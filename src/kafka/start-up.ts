@@ -10,7 +10,8 @@ import { checkKafkaTls } from "./client.js";
 import { backoffDelay } from "./partition-backoff.js";
 import { ensureTopics } from "./topic-admin.js";
 import { ALL_TOPICS, OUTPUT_TOPICS } from "./topics.js";
-import { type ChunkTransformer, InlineTransformer, ThreadTransformer, TransformerPool } from "./transformer.js";
+import { type ChunkTransformer, InlineTransformer, ThreadTransformer } from "./transformer.js";
+import { TransformerPool } from "./transformer-pool.js";
 
 /**
  * A start-up step, retried with capped exponential backoff while `running()`, unless the error is

@@ -24,6 +24,11 @@ export interface ChunkTransformer {
    * runs on the calling thread (its time is that thread's).
    */
   threadsBusy(): readonly ThreadBusy[];
+  /**
+   * The partitions (by topic) this worker was assigned at its latest group join: a pool of threads
+   * spreads them over its threads (TransformerPool); a single window has nothing to place.
+   */
+  assigned(assignment: Readonly<Record<string, readonly number[]>>): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,8 @@ export class InlineTransformer implements ChunkTransformer {
   threadsBusy(): readonly ThreadBusy[] {
     return [];
   }
+
+  assigned(): void {}
 
   async close(): Promise<void> {}
 }
@@ -143,53 +150,10 @@ export class ThreadTransformer implements ChunkTransformer {
     return [{ threadId: this.thread.threadId, busyMs: this.thread.performance.eventLoopUtilization().active }];
   }
 
+  assigned(): void {}
+
   async close(): Promise<void> {
     this.closing = true;
     await this.thread.terminate();
-  }
-}
-
-/**
- * Several transform threads (CDP_TRANSFORM_THREADS) for a worker with cores to spare. A partition
- * is always transformed on the same thread, so its chunks are answered in order and its dedupe
- * memory (and its forgetting) stays in one window: repeats are caught among the partitions one
- * thread handles, as they are among the partitions one worker handles. A partition seen for the
- * first time goes to the thread with the fewest partitions so far.
- */
-export class TransformerPool implements ChunkTransformer {
-  private readonly byPartition = new Map<string, ChunkTransformer>();
-  private readonly load: number[];
-
-  constructor(private readonly transformers: readonly ChunkTransformer[]) {
-    if (transformers.length === 0) throw new Error("a transformer pool needs at least one transformer");
-    this.load = transformers.map(() => 0);
-  }
-
-  /** The transformer a partition is (or from now on will be) transformed on. */
-  transformerOf(topic: string, partition: number): ChunkTransformer {
-    const key = `${partition}:${topic}`;
-    const known = this.byPartition.get(key);
-    if (known) return known;
-    const index = this.load.indexOf(Math.min(...this.load));
-    this.load[index] = (this.load[index] ?? 0) + 1;
-    const chosen = this.transformers[index] as ChunkTransformer;
-    this.byPartition.set(key, chosen);
-    return chosen;
-  }
-
-  transform(topic: string, partition: number, messages: readonly RawMessage[], now: number): Promise<ChunkOutputs> {
-    return this.transformerOf(topic, partition).transform(topic, partition, messages, now);
-  }
-
-  forget(topic: string, partition: number, marks: readonly DeliveryMark[]): void {
-    this.transformerOf(topic, partition).forget(topic, partition, marks);
-  }
-
-  threadsBusy(): readonly ThreadBusy[] {
-    return this.transformers.flatMap((transformer) => transformer.threadsBusy());
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.transformers.map((transformer) => transformer.close()));
   }
 }

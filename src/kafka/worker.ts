@@ -129,6 +129,7 @@ export class Worker {
       this.metrics.rebalances.inc();
       this.state.ready = true;
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, "joined the consumer group");
+      transformer.assigned(payload.memberAssignment);
       void this.delivery.assigned(payload.memberAssignment);
     });
     const bounded = this.options.bounded;
