@@ -164,6 +164,7 @@ describe("transform thread", () => {
       const owners = [0, 1, 2, 3].map((partition) => pool.threadOf("cdp.raw.group", partition));
       expect(owners.filter((owner) => owner === 0)).toHaveLength(2);
       expect(owners.filter((owner) => owner === 1)).toHaveLength(2);
+      expect([0, 1]).toContain(pool.threadOf("cdp.raw.track", 0));
       expect(pool.threadOf("cdp.raw.group", 3)).toBe(owners[3]);
     } finally {
       await pool.close();
