@@ -18,6 +18,11 @@ const keyOf = (topic: string, partition: number) => `${partition}:${topic}`;
  * partitions (0, 2 and 4 on its first thread) and kept 0, 2 and 4 when a second worker joined
  * (kafkajs's round-robin assignor deals them out so) transformed them all on one thread.
  *
+ * Members can weigh differently: the event loop's own transformer (CDP_TRANSFORM_ON_MAIN) counts
+ * as half a thread, because the event loop also runs kafkajs's fetching and produce encoding (about
+ * 40% of a core at full speed here). Shares follow the weights: with one thread and the event loop,
+ * three partitions are placed two and one, four three and one.
+ *
  * A move never splits a partition's chunks: one with a chunk in flight stays where it is. Its
  * repeats from before the move are not caught after it, as when a rebalance moves a partition to
  * another worker. Forgetting reaches every thread the partition was transformed on, so that none
@@ -31,15 +36,25 @@ export class TransformerPool implements ChunkTransformer {
   /** Chunks of each partition sent to its thread and not answered yet. */
   private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly transformers: readonly ChunkTransformer[]) {
+  /** Each transformer's weight (1 unless given): its share of the partitions is in proportion. */
+  private readonly weights: readonly number[];
+
+  constructor(
+    private readonly transformers: readonly ChunkTransformer[],
+    weights: readonly number[] = transformers.map(() => 1),
+  ) {
     if (transformers.length === 0) throw new Error("a transformer pool needs at least one transformer");
+    if (weights.length !== transformers.length || weights.some((weight) => !(weight > 0)))
+      throw new Error("a transformer pool needs one positive weight per transformer");
+    this.weights = weights;
   }
 
   assigned(assignment: Readonly<Record<string, readonly number[]>>): void {
     const keys = Object.entries(assignment).flatMap(([topic, partitions]) =>
       partitions.map((partition) => keyOf(topic, partition)),
     );
-    const share = Math.ceil(keys.length / this.transformers.length);
+    const total = this.weights.reduce((sum, weight) => sum + weight, 0);
+    const shares = this.weights.map((weight) => Math.ceil((keys.length * weight) / total));
     const next = new Map<string, number>();
     const counts = this.transformers.map(() => 0);
     const place = (key: string, index: number) => {
@@ -54,9 +69,9 @@ export class TransformerPool implements ChunkTransformer {
     }
     for (const key of keys) {
       const at = this.placement.get(key);
-      if (!next.has(key) && at !== undefined && (counts[at] ?? 0) < share) place(key, at);
+      if (!next.has(key) && at !== undefined && (counts[at] ?? 0) < (shares[at] ?? 0)) place(key, at);
     }
-    for (const key of keys) if (!next.has(key)) place(key, leastLoaded(counts));
+    for (const key of keys) if (!next.has(key)) place(key, leastLoaded(counts, this.weights));
     this.placement.clear();
     for (const [key, index] of next) this.placement.set(key, index);
   }
@@ -68,7 +83,7 @@ export class TransformerPool implements ChunkTransformer {
     if (known !== undefined) return known;
     const counts = this.transformers.map(() => 0);
     for (const index of this.placement.values()) counts[index] = (counts[index] ?? 0) + 1;
-    const chosen = leastLoaded(counts);
+    const chosen = leastLoaded(counts, this.weights);
     this.placement.set(key, chosen);
     return chosen;
   }
@@ -104,11 +119,12 @@ export class TransformerPool implements ChunkTransformer {
   }
 }
 
-/** The index of the smallest count (the first of equals). */
-function leastLoaded(counts: readonly number[]): number {
+/** The index with the smallest count for its weight (the first of equals). */
+function leastLoaded(counts: readonly number[], weights: readonly number[]): number {
+  const load = (index: number) => (counts[index] ?? 0) / (weights[index] ?? 1);
   let best = 0;
   for (let index = 1; index < counts.length; index++) {
-    if ((counts[index] ?? 0) < (counts[best] ?? 0)) best = index;
+    if (load(index) < load(best)) best = index;
   }
   return best;
 }

@@ -39,9 +39,9 @@ class RecordingTransformer implements ChunkTransformer {
   }
 }
 
-function poolOf(threads: number) {
+function poolOf(threads: number, weights?: readonly number[]) {
   const transformers = Array.from({ length: threads }, () => new RecordingTransformer());
-  return { pool: new TransformerPool(transformers), transformers };
+  return { pool: new TransformerPool(transformers, weights), transformers };
 }
 
 const threadsOf = (pool: TransformerPool, partitions: readonly number[]) =>
@@ -113,5 +113,56 @@ describe("transform threads: which partition where", () => {
 
   it("a pool without threads is refused", () => {
     expect(() => new TransformerPool([])).toThrow(/at least one/);
+  });
+});
+
+// CDP_TRANSFORM_ON_MAIN: the event loop's transformer weighs half a thread.
+describe("transform threads and the event loop: shares by weight", () => {
+  const count = (placed: readonly number[], index: number) => placed.filter((at) => at === index).length;
+
+  it("partitions first seen: the event loop takes half a thread's share", () => {
+    const { pool } = poolOf(2, [1, 0.5]);
+    expect(threadsOf(pool, [0, 1, 2, 3, 4, 5])).toEqual([0, 1, 0, 0, 1, 0]);
+  });
+
+  it("at a group join three partitions go two and one, four three and one, six four and two", () => {
+    for (const [partitions, thread, loop] of [
+      [3, 2, 1],
+      [4, 3, 1],
+      [6, 4, 2],
+    ] as const) {
+      const { pool } = poolOf(2, [1, 0.5]);
+      const all = Array.from({ length: partitions }, (_, partition) => partition);
+      pool.assigned({ [TOPIC]: all });
+      const placed = threadsOf(pool, all);
+      expect([count(placed, 0), count(placed, 1)]).toEqual([thread, loop]);
+    }
+  });
+
+  it("a lone partition goes to the thread, not the event loop", () => {
+    const { pool } = poolOf(2, [1, 0.5]);
+    pool.assigned({ [TOPIC]: [7] });
+    expect(pool.threadOf(TOPIC, 7)).toBe(0);
+  });
+
+  it("after a rebalance the event loop keeps no more than its share", () => {
+    const { pool } = poolOf(3, [1, 1, 0.5]);
+    const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    pool.assigned({ [TOPIC]: all });
+    const onLoop = all.filter((partition) => pool.threadOf(TOPIC, partition) === 2);
+    expect(onLoop).toHaveLength(2);
+    // The worker keeps only the partitions the event loop had, and one more: it keeps one of them.
+    const kept = [...onLoop, all.find((partition) => !onLoop.includes(partition)) ?? -1];
+    pool.assigned({ [TOPIC]: kept });
+    const placed = threadsOf(pool, kept);
+    expect(count(placed, 2)).toBe(1);
+    expect(count(placed, 0) + count(placed, 1)).toBe(2);
+  });
+
+  it("weights must be one positive number per transformer", () => {
+    const threads = [new RecordingTransformer(), new RecordingTransformer()];
+    expect(() => new TransformerPool(threads, [1])).toThrow(/one positive weight/);
+    expect(() => new TransformerPool(threads, [1, 0])).toThrow(/one positive weight/);
+    expect(() => new TransformerPool(threads, [1, Number.NaN])).toThrow(/one positive weight/);
   });
 });
