@@ -166,6 +166,7 @@ const fanOut: Record<string, number> = {
   fanout: Number(workerFanOut.toFixed(2)),
   alo: workerFanOut,
   alo2: workerFanOut,
+  "alo-main": workerFanOut,
   eos: workerFanOut,
   one: outputsPerEvent(["customerio"]).perEvent,
 };
@@ -215,6 +216,13 @@ const variants: Array<{ id: string; name: string; command: string[]; env: Record
     name: "worker a-l-o, 2 threads",
     command: ["bin/cdp-router.js", "run"],
     env: { ...common, CDP_TRANSFORM_THREADS: "2" },
+  },
+  {
+    // The event loop transforms a share of the partitions beside the thread: more throughput, more memory.
+    id: "alo-main",
+    name: "worker a-l-o, +event loop",
+    command: ["bin/cdp-router.js", "run"],
+    env: { ...common, CDP_TRANSFORM_ON_MAIN: "true" },
   },
   {
     id: "one",
@@ -336,6 +344,7 @@ if (javaRuns.length > 0) {
   const ratioRows: Array<[id: string, label: string, target: string]> = [
     ["alo", "at-least-once", " (target 0.5x)"],
     ["alo2", "with 2 transform threads", ""],
+    ["alo-main", "with the event loop's share", ""],
     ["eos", "exactly-once", ""],
     ["fanout", `pass-through x${fanOut.fanout}`, ""],
     ["passthrough", "pass-through", ""],

@@ -176,6 +176,10 @@ export class Worker {
         inputTopics: config.inputTopics,
         delivery: config.delivery,
         workerId: config.workerId,
+        // Where the transform runs: what throughput and memory to expect (README, "Threads").
+        transform: !config.transformThread
+          ? "event loop"
+          : `${config.transformThreads} thread(s)${config.transformOnMain ? " and the event loop" : ""}`,
       },
       "cdp-router worker running",
     );

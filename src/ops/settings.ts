@@ -153,6 +153,12 @@ export const WORKER_SETTINGS = {
     meaning:
       "transform threads (with CDP_TRANSFORM_THREAD): each assigned partition is transformed on one of them, in order; each has its own dedupe window and about 80 MiB",
   },
+  CDP_TRANSFORM_ON_MAIN: {
+    type: "boolean",
+    default: false,
+    meaning:
+      "with CDP_TRANSFORM_THREAD, the event loop also transforms a share of the assigned partitions (half a thread's) in the time kafkajs leaves it: 11-19% more events/s here for 35-45 MiB more memory",
+  },
   CDP_MAX_BYTES_PER_PARTITION: {
     type: "integer",
     default: 1024 * 1024,

@@ -43,6 +43,8 @@ export interface WorkerConfig {
   readonly transformThread: boolean;
   /** How many transform threads (when `transformThread`): a partition always goes to the same one. */
   readonly transformThreads: number;
+  /** Whether the event loop transforms a share of the partitions beside the threads (when `transformThread`). */
+  readonly transformOnMain: boolean;
   /** The largest destination record written; a larger one is dead-lettered (`record_too_large`). */
   readonly maxRecordBytes: number;
   /** Raw bytes per chunk: keeps each record batch the producer writes under the broker's max.message.bytes. */
@@ -266,6 +268,7 @@ export function loadWorkerConfig(
     chunkSize: integer("CDP_CHUNK_SIZE", vars, problems),
     transformThread: flag("CDP_TRANSFORM_THREAD", vars, problems),
     transformThreads: integer("CDP_TRANSFORM_THREADS", vars, problems),
+    transformOnMain: flag("CDP_TRANSFORM_ON_MAIN", vars, problems),
     maxRecordBytes: integer("CDP_MAX_RECORD_BYTES", vars, problems),
     chunkBytes: integer("CDP_CHUNK_BYTES", vars, problems),
     maxBytesPerPartition: integer("CDP_MAX_BYTES_PER_PARTITION", vars, problems),

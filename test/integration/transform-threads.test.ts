@@ -16,15 +16,24 @@ import {
   type WorkerProcess,
 } from "../support/worker-process.js";
 
-// CDP_TRANSFORM_THREADS: a worker with three transform threads on a four-partition raw topic
-// writes exactly what the pure pipeline makes of each partition's records, and keeps each
-// partition's order (its chunks all go to one thread).
+// CDP_TRANSFORM_THREADS: a worker with three transform threads on a four-partition raw topic writes exactly what the
+// pure pipeline makes of each partition's records, and keeps each partition's order (its chunks all
+// go to one thread). The same with one thread and the event loop (CDP_TRANSFORM_ON_MAIN=true), which
+// takes one of the four partitions; the thread alone (the default) is what every other test runs.
 
 const PARTITIONS = 4;
 const PER_PARTITION = 150;
 const RECORD_TIME = Math.floor(Date.now() / 1000) * 1000;
 
-describe("the worker with several transform threads", () => {
+describe.each([
+  { name: "three transform threads", threads: "3", onMain: "false", layout: "3 thread(s)" },
+  {
+    name: "one transform thread and the event loop (CDP_TRANSFORM_ON_MAIN)",
+    threads: "1",
+    onMain: "true",
+    layout: "1 thread(s) and the event loop",
+  },
+])("the worker with $name", ({ threads, onMain, layout }) => {
   const input = uniqueTopic("threads");
   const kafka = testKafka("threads");
   let worker: WorkerProcess;
@@ -40,7 +49,7 @@ describe("the worker with several transform threads", () => {
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
     await producer.connect();
     // A seed of this run: object ids (and warehouse tombstone keys) differ from earlier runs'.
-    const events = generateEvents(PARTITIONS * PER_PARTITION, RECORD_TIME % 1_000_000);
+    const events = generateEvents(PARTITIONS * PER_PARTITION, (RECORD_TIME % 1_000_000) + Number(threads));
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const mine = events.slice(partition * PER_PARTITION, (partition + 1) * PER_PARTITION);
       const [ack] = await producer.send({
@@ -69,7 +78,8 @@ describe("the worker with several transform threads", () => {
     worker = startWorker({
       CDP_INPUT_TOPICS: input,
       CDP_GROUP_ID: uniqueTopic("threads-group"),
-      CDP_TRANSFORM_THREADS: "3",
+      CDP_TRANSFORM_THREADS: threads,
+      CDP_TRANSFORM_ON_MAIN: onMain,
       // Small chunks: many chunks of each partition in flight through the pool.
       CDP_CHUNK_SIZE: "20",
     });
@@ -79,6 +89,10 @@ describe("the worker with several transform threads", () => {
   afterAll(async () => {
     worker?.child.kill("SIGTERM");
     await worker?.exited;
+  });
+
+  it("says where it transforms when it starts", () => {
+    expect(worker.logs.join("")).toContain(`"transform":"${layout}"`);
   });
 
   it("writes what the pipeline makes of each partition, in each partition's order", async () => {

@@ -171,6 +171,31 @@ describe("transform thread", () => {
     }
   });
 
+  it("a thread and the event loop (CDP_TRANSFORM_ON_MAIN) give each partition the inline transform's outputs, in order", async () => {
+    const pool = new TransformerPool([startThread(), new InlineTransformer(SETUP, encoder)], [1, 0.5]);
+    const inline = [0, 1, 2].map(() => new InlineTransformer(SETUP, encoder));
+    try {
+      pool.assigned({ "cdp.raw.group": [0, 1, 2] });
+      for (const seed of [3, 4]) {
+        const chunks = [0, 1, 2].map((partition) => rawMessages(200, seed * 10 + partition));
+        const pooled = await Promise.all(
+          chunks.map((chunk, partition) => pool.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000)),
+        );
+        for (const [partition, chunk] of chunks.entries()) {
+          const alone = await inline[partition]?.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000);
+          expect(alone && plain(pooled[partition] as ChunkOutputs)).toEqual(alone && plain(alone));
+        }
+      }
+      // Two partitions on the thread, one on the event loop.
+      const owners = [0, 1, 2].map((partition) => pool.threadOf("cdp.raw.group", partition));
+      expect(owners.sort()).toEqual([0, 0, 1]);
+      // Only the thread reports busy time: the event loop's is the main thread's own.
+      expect(pool.threadsBusy()).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a pool forgets in the window of the partition's own thread", async () => {
     const pool = new TransformerPool([0, 1].map(() => startThread()));
     try {
