@@ -101,6 +101,6 @@ export async function prepareWorker(
     return threads.length === 1 ? (threads[0] as ThreadTransformer) : new TransformerPool(threads);
   // The event loop takes a share too, half a thread's: kafkajs's fetching and produce encoding
   // keep it about 40% busy at full speed, the rest is idle while the thread is the limit. Not the
-  // default: the event loop's own transforms cost 35-45 MiB of peak RSS (README, "Threads").
+  // default: the event loop's own transforms cost 30-45 MiB of peak RSS (README, "Threads").
   return new TransformerPool([...threads, new InlineTransformer(setup, encoder)], [...threads.map(() => 1), 0.5]);
 }
