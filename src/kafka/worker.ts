@@ -179,7 +179,7 @@ export class Worker {
         // Where the transform runs: what throughput and memory to expect (README, "Threads").
         transform: !config.transformThread
           ? "event loop"
-          : `${config.transformThreads} thread(s)${config.transformOnMain ? " and the event loop" : ""}`,
+          : `${config.transformThreads} thread${config.transformThreads === 1 ? "" : "s"}${config.transformOnMain ? " and the event loop" : ""}`,
       },
       "cdp-router worker running",
     );

@@ -16,22 +16,23 @@ import {
   type WorkerProcess,
 } from "../support/worker-process.js";
 
-// CDP_TRANSFORM_THREADS: a worker with three transform threads on a four-partition raw topic writes exactly what the
-// pure pipeline makes of each partition's records, and keeps each partition's order (its chunks all
-// go to one thread). The same with one thread and the event loop (CDP_TRANSFORM_ON_MAIN=true), which
-// takes one of the four partitions; the thread alone (the default) is what every other test runs.
+// CDP_TRANSFORM_THREADS: a worker with three transform threads on a four-partition raw topic
+// writes exactly what the pure pipeline makes of each partition's records, and keeps each
+// partition's order (its chunks all go to one thread). The same with one thread and the event
+// loop (CDP_TRANSFORM_ON_MAIN=true), which takes one of the four partitions; the thread alone
+// (the default) is what every other test runs.
 
 const PARTITIONS = 4;
 const PER_PARTITION = 150;
 const RECORD_TIME = Math.floor(Date.now() / 1000) * 1000;
 
 describe.each([
-  { name: "three transform threads", threads: "3", onMain: "false", layout: "3 thread(s)" },
+  { name: "three transform threads", threads: "3", onMain: "false", layout: "3 threads" },
   {
     name: "one transform thread and the event loop (CDP_TRANSFORM_ON_MAIN)",
     threads: "1",
     onMain: "true",
-    layout: "1 thread(s) and the event loop",
+    layout: "1 thread and the event loop",
   },
 ])("the worker with $name", ({ threads, onMain, layout }) => {
   const input = uniqueTopic("threads");
