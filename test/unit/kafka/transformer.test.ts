@@ -6,7 +6,7 @@ import { generateEvents } from "../../../src/bench/event-generator.js";
 import { packMessages, packOutputs, unpackMessages, unpackOutputs } from "../../../src/kafka/chunk-wire.js";
 import type { ChunkOutputs } from "../../../src/kafka/outputs.js";
 import type { RawMessage } from "../../../src/kafka/raw-message.js";
-import { InlineTransformer } from "../../../src/kafka/transformer.js";
+import { type ChunkTransformer, InlineTransformer } from "../../../src/kafka/transformer.js";
 import { config } from "../../support/events.js";
 
 // The transform thread must give exactly what the inline transform gives: chunks cross to it and
@@ -143,23 +143,31 @@ describe("transform thread", () => {
     }
   });
 
+  /**
+   * Every partition's chunk of each seed sent to the pool at once (as partitions processed
+   * concurrently are), each partition's outputs equal to those of an inline transform of its own:
+   * what a worker with that partition alone would give.
+   */
+  async function expectInlineOutputs(pool: ChunkTransformer, partitions: readonly number[], seeds: readonly number[]) {
+    const inline = partitions.map(() => new InlineTransformer(SETUP, encoder));
+    for (const seed of seeds) {
+      const chunks = partitions.map((partition) => rawMessages(200, seed * 10 + partition));
+      const pooled = await Promise.all(
+        chunks.map((chunk, index) => pool.transform("cdp.raw.group", partitions[index] ?? 0, chunk, 1_700_000_000_000)),
+      );
+      for (const [index, chunk] of chunks.entries()) {
+        const partition = partitions[index] ?? 0;
+        const alone = await inline[index]?.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000);
+        expect(alone && plain(pooled[index] as ChunkOutputs)).toEqual(alone && plain(alone));
+      }
+    }
+  }
+
   it("a pool of threads (CDP_TRANSFORM_THREADS) gives each partition the inline transform's outputs, in order", async () => {
     const threads = [0, 1].map(() => startThread());
     const pool = new TransformerPool(threads);
-    // One inline transform per partition: what a worker with that partition alone would give.
-    const inline = [0, 1, 2, 3].map(() => new InlineTransformer(SETUP, encoder));
     try {
-      for (const seed of [1, 2]) {
-        // Every partition's chunk in flight at once, as partitions processed concurrently are.
-        const chunks = [0, 1, 2, 3].map((partition) => rawMessages(200, seed * 10 + partition));
-        const pooled = await Promise.all(
-          chunks.map((chunk, partition) => pool.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000)),
-        );
-        for (const [partition, chunk] of chunks.entries()) {
-          const alone = await inline[partition]?.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000);
-          expect(alone && plain(pooled[partition] as ChunkOutputs)).toEqual(alone && plain(alone));
-        }
-      }
+      await expectInlineOutputs(pool, [0, 1, 2, 3], [1, 2]);
       // Spread: two partitions per thread, each always on the same one.
       const owners = [0, 1, 2, 3].map((partition) => pool.threadOf("cdp.raw.group", partition));
       expect(owners.filter((owner) => owner === 0)).toHaveLength(2);
@@ -173,19 +181,9 @@ describe("transform thread", () => {
 
   it("a thread and the event loop (CDP_TRANSFORM_ON_MAIN) give each partition the inline transform's outputs, in order", async () => {
     const pool = new TransformerPool([startThread(), new InlineTransformer(SETUP, encoder)], [1, 0.5]);
-    const inline = [0, 1, 2].map(() => new InlineTransformer(SETUP, encoder));
     try {
       pool.assigned({ "cdp.raw.group": [0, 1, 2] });
-      for (const seed of [3, 4]) {
-        const chunks = [0, 1, 2].map((partition) => rawMessages(200, seed * 10 + partition));
-        const pooled = await Promise.all(
-          chunks.map((chunk, partition) => pool.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000)),
-        );
-        for (const [partition, chunk] of chunks.entries()) {
-          const alone = await inline[partition]?.transform("cdp.raw.group", partition, chunk, 1_700_000_000_000);
-          expect(alone && plain(pooled[partition] as ChunkOutputs)).toEqual(alone && plain(alone));
-        }
-      }
+      await expectInlineOutputs(pool, [0, 1, 2], [3, 4]);
       // Two partitions on the thread, one on the event loop.
       const owners = [0, 1, 2].map((partition) => pool.threadOf("cdp.raw.group", partition));
       expect(owners.sort()).toEqual([0, 0, 1]);
