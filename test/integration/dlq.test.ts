@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, inject, it } from "vitest";
-import { cli } from "../support/cli.js";
+import { type CliRun, cli } from "../support/cli.js";
 import { integrationHarness } from "../support/harness.js";
 import { createTopic, uniqueTopic } from "../support/kafka.js";
+import { Steps } from "../support/steps.js";
 import { collectOutputs, explainedBy, startWorker } from "../support/worker-process.js";
 
 // `cdp-router dlq list` and `dlq replay` on the real broker and registry: a live worker with a
@@ -15,6 +16,11 @@ import { collectOutputs, explainedBy, startWorker } from "../support/worker-proc
 
 const { admin, producer, workers } = integrationHarness("dlq");
 const MINUTE = 60_000;
+/** A CLI run's limit, and its step's: the limit, the CLI's stop grace after SIGTERM and a margin. */
+const CLI_LIMIT = 45_000;
+const CLI_STEP = CLI_LIMIT + 20_000;
+const REPLAY_LIMIT = 100_000;
+const REPLAY_STEP = REPLAY_LIMIT + 20_000;
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -36,25 +42,35 @@ async function committedTotal(groupId: string, topic: string): Promise<number> {
   return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
+/** What a CLI step keeps for the failure report: its exit code, time and last lines. */
+function ran(run: CliRun): string {
+  return `exit ${run.code} in ${run.seconds.toFixed(1)} s\n${run.output.trimEnd().split("\n").slice(-12).join("\n")}`;
+}
+
 describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (delivery) => {
   it(
     "after a configuration fix, dlq replay routes the dead letters; one still wrong goes back once with its attempt count, and is not re-driven in a loop",
     async () => {
+      // Each step has its own limit (a CLI run's is its own limit and a stop grace): a slow run
+      // fails naming the step, and any failure prints every step's time and output.
+      const steps = new Steps();
       const topic = uniqueTopic("dlq-source");
       const group = uniqueTopic("dlq-live");
       const prefix = `shadow-${randomUUID().slice(0, 8)}.`;
-      await createTopic(admin, topic, 1);
       const since = new Date(Date.now() - 1_000).toISOString();
       const wide: Record<string, unknown> = {};
       for (let i = 0; i < 30; i++) wide[`trait_${i}`] = i;
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          call(topic, "wide", wide),
-          call(topic, "plain", { name: "Acme" }),
-          { key: "g-broken", value: '{"type":"group","groupId":' },
-        ],
+      await steps.run("create the source topic and send three events", 30_000, async () => {
+        await createTopic(admin, topic, 1);
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: [
+            call(topic, "wide", wide),
+            call(topic, "plain", { name: "Acme" }),
+            { key: "g-broken", value: '{"type":"group","groupId":' },
+          ],
+        });
       });
       // The live worker's configuration is too tight: 30 traits are over its 20 keys.
       const dir = mkdtempSync(join(tmpdir(), "cdp-dlq-"));
@@ -67,16 +83,28 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
         CDP_PIPELINE_CONFIG: tight,
       });
       workers.push(live);
-      await explainedBy(live, live.running);
-      const deadline = Date.now() + 2 * MINUTE;
-      while ((await committedTotal(group, topic)) < 3) {
-        if (Date.now() > deadline) throw new Error("the live worker did not commit its input");
-        await sleep(250);
-      }
+      const liveLogs = () => live.logs.join("").trimEnd().split("\n").slice(-12).join("\n");
+      await steps.run("start the live worker", MINUTE, () => explainedBy(live, live.running));
+      await steps.run(
+        "the live worker commits its input",
+        MINUTE,
+        async () => {
+          while ((await committedTotal(group, topic)) < 3) await sleep(250);
+        },
+        liveLogs,
+      );
 
-      const listed = await cli(
-        ["dlq", "list", "--since", since, "--code", "too_many_keys,malformed_json", "--json"],
-        env(),
+      const listed = await steps.run(
+        "dlq list --json",
+        CLI_STEP,
+        () =>
+          cli(
+            ["dlq", "list", "--since", since, "--code", "too_many_keys,malformed_json", "--json"],
+            env(),
+            undefined,
+            CLI_LIMIT,
+          ),
+        ran,
       );
       expect(listed.code, listed.output).toBe(0);
       const summary = JSON.parse(listed.output.split("\n").find((line) => line.startsWith("{")) ?? "{}") as {
@@ -85,7 +113,12 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
       const ours = summary.examples.filter((example) => example.source.topic === topic);
       expect(ours.map((example) => example.code).sort()).toEqual(["malformed_json", "too_many_keys"]);
       expect(ours.every((example) => example.attempt === 1)).toBe(true);
-      const text = await cli(["dlq", "list", "--since", since, "--code", "too_many_keys"], env());
+      const text = await steps.run(
+        "dlq list (text)",
+        CLI_STEP,
+        () => cli(["dlq", "list", "--since", since, "--code", "too_many_keys"], env(), undefined, CLI_LIMIT),
+        ran,
+      );
       expect(text.output).toMatch(/by code: too_many_keys \d+/);
       expect(text.output).toMatch(/event has more than 20 keys/);
 
@@ -102,24 +135,33 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
         "--output-prefix",
         prefix,
       ];
-      const first = await cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, 3 * MINUTE);
+      const first = await steps.run(
+        "dlq replay",
+        REPLAY_STEP,
+        () => cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, REPLAY_LIMIT),
+        ran,
+      );
       expect(first.code, first.output).toBe(0);
 
-      const routed = await collectOutputs(
-        [`${prefix}cdp.dest.customerio`],
-        (record) => record.value?.source_topic === topic,
-        (found) => found.length >= 1,
-        MINUTE,
+      const routed = await steps.run("read the re-driven event", 45_000, () =>
+        collectOutputs(
+          [`${prefix}cdp.dest.customerio`],
+          (record) => record.value?.source_topic === topic,
+          (found) => found.length >= 1,
+          40_000,
+        ),
       );
       expect(routed.map((record) => record.value?.message_id)).toEqual([`${topic}-wide`]);
       // Its provenance is the raw record's, not the dead-letter topic's.
       expect(routed[0]?.value?.source_offset).toBe(0);
 
-      const again = await collectOutputs(
-        [`${prefix}cdp.dlq`],
-        (record) => record.value?.source_topic === topic,
-        (found) => found.length >= 1,
-        MINUTE,
+      const again = await steps.run("read the dead letter sent back", 45_000, () =>
+        collectOutputs(
+          [`${prefix}cdp.dlq`],
+          (record) => record.value?.source_topic === topic,
+          (found) => found.length >= 1,
+          40_000,
+        ),
       );
       await sleep(1_000);
       expect(again).toHaveLength(1);
@@ -131,12 +173,18 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
       });
 
       // Run again: its range was fixed at the first start, so nothing is re-driven twice.
-      const second = await cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, 2 * MINUTE);
+      const second = await steps.run(
+        "dlq replay again",
+        REPLAY_STEP,
+        () => cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, REPLAY_LIMIT),
+        ran,
+      );
       expect(second.code, second.output).toBe(0);
       // (exactly-once may read the range's last transaction marker again: "complete", with no event.)
       expect(second.output).toMatch(/"status":"(already_)?complete"/);
       expect(second.output).toMatch(/"events":0,/);
     },
-    6 * MINUTE,
+    // The steps' limits (about 10 minutes in all; a passing run takes about 30 s) and a margin.
+    11 * MINUTE,
   );
 });
