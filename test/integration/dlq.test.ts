@@ -140,12 +140,9 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
       "--output-prefix",
       prefix,
     ];
-    const first = await steps.run(
-      "dlq replay",
-      REPLAY_STEP,
-      () => cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, REPLAY_LIMIT),
-      ran,
-    );
+    const replay = (step: string) =>
+      steps.run(step, REPLAY_STEP, () => cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, REPLAY_LIMIT), ran);
+    const first = await replay("dlq replay");
     expect(first.code, first.output).toBe(0);
 
     const routed = await steps.run("read the re-driven event", 45_000, () =>
@@ -178,12 +175,7 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
     });
 
     // Run again: its range was fixed at the first start, so nothing is re-driven twice.
-    const second = await steps.run(
-      "dlq replay again",
-      REPLAY_STEP,
-      () => cli(redrive, env({ CDP_DELIVERY: delivery }), undefined, REPLAY_LIMIT),
-      ran,
-    );
+    const second = await replay("dlq replay again");
     expect(second.code, second.output).toBe(0);
     // (exactly-once may read the range's last transaction marker again: "complete", with no event.)
     expect(second.output).toMatch(/"status":"(already_)?complete"/);
