@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from "vitest";
 import { type CliRun, cli } from "../support/cli.js";
 import { integrationHarness } from "../support/harness.js";
 import { createTopic, uniqueTopic } from "../support/kafka.js";
-import { Steps } from "../support/steps.js";
+import { lastLines, Steps } from "../support/steps.js";
 import { collectOutputs, explainedBy, startWorker } from "../support/worker-process.js";
 
 // `cdp-router dlq list` and `dlq replay` on the real broker and registry: a live worker with a
@@ -44,7 +44,7 @@ async function committedTotal(groupId: string, topic: string): Promise<number> {
 
 /** What a CLI step keeps for the failure report: its exit code, time and last lines. */
 function ran(run: CliRun): string {
-  return `exit ${run.code} in ${run.seconds.toFixed(1)} s\n${run.output.trimEnd().split("\n").slice(-12).join("\n")}`;
+  return `exit ${run.code} in ${run.seconds.toFixed(1)} s\n${lastLines(run.output, 12)}`;
 }
 
 describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (delivery) => {
@@ -88,7 +88,7 @@ describe.each(["at-least-once", "exactly-once"])("cdp-router dlq (%s)", (deliver
       CDP_PIPELINE_CONFIG: tight,
     });
     workers.push(live);
-    const liveLogs = () => live.logs.join("").trimEnd().split("\n").slice(-12).join("\n");
+    const liveLogs = () => lastLines(live.logs.join(""), 12);
     await steps.run("start the live worker", MINUTE, () => explainedBy(live, live.running));
     await steps.run(
       "the live worker commits its input",

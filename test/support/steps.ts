@@ -60,11 +60,14 @@ export class Steps {
   }
 }
 
+/** The last `count` lines of `text` (a log, a command's output), trailing blank lines left out. */
+export function lastLines(text: string, count: number): string {
+  return text.trimEnd().split("\n").slice(-count).join("\n");
+}
+
 function indent(text: string): string {
-  return text
-    .trimEnd()
+  return lastLines(text, 30)
     .split("\n")
-    .slice(-30)
     .map((line) => `            ${line}`)
     .join("\n");
 }

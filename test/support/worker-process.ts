@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { LOGICAL_TYPES } from "../../src/avro/json-type.js";
 import type { JsonObject } from "../../src/events/json.js";
 import { testKafka, uniqueTopic } from "./kafka.js";
+import { lastLines } from "./steps.js";
 
 const CLI = new URL("../../bin/cdp-router.js", import.meta.url).pathname;
 
@@ -105,7 +106,7 @@ export async function explainedBy<T>(worker: WorkerProcess, work: Promise<T>): P
   try {
     return await work;
   } catch (error) {
-    const tail = worker.logs.join("").split("\n").slice(-40).join("\n");
+    const tail = lastLines(worker.logs.join(""), 40);
     throw new Error(`${(error as Error).message}\nthe worker's last log lines:\n${tail}`);
   }
 }
