@@ -8,32 +8,14 @@ import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 export const WAREHOUSE_GROUPS_TOPIC = "cdp.dest.warehouse.groups";
 export const WAREHOUSE_MEMBERSHIPS_TOPIC = "cdp.dest.warehouse.memberships";
 
-/** A text column, the trait it comes from, and its name in warnings. */
-type Column = readonly [column: string, trait: string, label: string];
-const column = (name: string, trait: string): Column => [name, trait, `warehouse ${name}`];
-
-const TEXT_COLUMNS: readonly Column[] = [
-  column("name", "name"),
-  column("email", "email"),
-  column("phone", "phone"),
-  column("website", "website"),
-  column("industry", "industry"),
-  column("plan", "plan"),
-  column("description", "description"),
-  column("avatar", "avatar"),
-  column("trait_id", "id"),
-];
-
-const ADDRESS_COLUMNS: readonly Column[] = [
-  column("address_street", "street"),
-  column("address_city", "city"),
-  column("address_state", "state"),
-  column("address_postal_code", "postalCode"),
-  column("address_country", "country"),
-];
-
 const EMPLOYEES: WholeNumberField = { field: "warehouse employees", rounding: "round" };
 
+/**
+ * The row in one object literal, columns in the schema's order: an object built column by column
+ * (27 of them, through computed names) left V8's fast properties for a dictionary, which cost the
+ * warehouse a twentieth of the pipeline to build and the Avro writer more to read. A value that a
+ * column cannot hold is left out with a warning, in column order (the literal's order of evaluation).
+ */
 function groupRow(
   event: NormalisedEvent,
   traits: JsonObject | null,
@@ -43,19 +25,31 @@ function groupRow(
 ): JsonObject {
   const source = traits ?? {};
   const address = isJsonObject(source.address) ? source.address : {};
-  const row: JsonObject = {
+  const { object } = event;
+  return {
     ...recordEnvelope(event),
-    object_type_id: event.object.objectTypeId,
-    object_id: event.object.objectId,
-    object_type_name: event.object.objectTypeName,
+    object_type_id: object.objectTypeId,
+    object_id: object.objectId,
+    object_type_name: object.objectTypeName,
+    name: textField(source.name, "warehouse name", warnings),
+    email: textField(source.email, "warehouse email", warnings),
+    phone: textField(source.phone, "warehouse phone", warnings),
+    website: textField(source.website, "warehouse website", warnings),
+    industry: textField(source.industry, "warehouse industry", warnings),
+    plan: textField(source.plan, "warehouse plan", warnings),
+    description: textField(source.description, "warehouse description", warnings),
+    avatar: textField(source.avatar, "warehouse avatar", warnings),
+    trait_id: textField(source.id, "warehouse trait_id", warnings),
+    employees: wholeNumberOf(source.employees, EMPLOYEES, warnings),
+    created_at: createdAt ?? null,
+    address_street: textField(address.street, "warehouse address_street", warnings),
+    address_city: textField(address.city, "warehouse address_city", warnings),
+    address_state: textField(address.state, "warehouse address_state", warnings),
+    address_postal_code: textField(address.postalCode, "warehouse address_postal_code", warnings),
+    address_country: textField(address.country, "warehouse address_country", warnings),
+    traits_json: traits,
+    deleted,
   };
-  for (const [column, trait, label] of TEXT_COLUMNS) row[column] = textField(source[trait], label, warnings);
-  row.employees = wholeNumberOf(source.employees, EMPLOYEES, warnings);
-  row.created_at = createdAt ?? null;
-  for (const [column, field, label] of ADDRESS_COLUMNS) row[column] = textField(address[field], label, warnings);
-  row.traits_json = traits;
-  row.deleted = deleted;
-  return row;
 }
 
 function membershipRow(
