@@ -25,7 +25,7 @@ export function personIdentifiers(envelope: Envelope): JsonObject | undefined {
 /** The object's attributes: the traits as sent, but createdAt as `created_at` in Unix seconds. */
 function attributes(event: GroupUpsert): JsonObject {
   const result = emptyObject();
-  for (const key of Object.keys(event.traits)) {
+  for (const key of event.traitNames) {
     if (key !== "createdAt") result[key] = event.traits[key] as JsonValue;
   }
   if (event.createdAt !== undefined)

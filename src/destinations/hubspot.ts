@@ -98,7 +98,7 @@ function properties(event: GroupUpsert, settings: HubspotSettings, warnings: War
   set("phone", textField(traits.phone, "HubSpot phone", warnings));
   set("numberofemployees", wholeNumberOf(traits.employees, EMPLOYEES, warnings), "employees");
   set("industry", textField(traits.industry, "HubSpot industry", warnings));
-  for (const key of Object.keys(traits)) {
+  for (const key of event.traitNames) {
     if (MAPPED_TRAITS.has(key)) continue;
     const value = traits[key] as JsonValue;
     if (value === null) continue;

@@ -43,7 +43,7 @@ function company(event: GroupUpsert, warnings: Warning[]): JsonObject {
   const { traits } = event;
   const customAttributes = emptyObject();
   let monthlySpend: JsonValue | undefined;
-  for (const key of Object.keys(traits)) {
+  for (const key of event.traitNames) {
     if (COMPANY_FIELDS.has(key)) continue;
     if (foldKey(key) === MONTHLY_SPEND) {
       monthlySpend ??= traits[key];

@@ -40,7 +40,7 @@ function groupProperties(event: Extract<NormalisedEvent, { kind: "group_upsert" 
   const properties = emptyObject();
   const hasName = Object.hasOwn(traits, "name");
   const hasCreated = event.createdAt !== undefined;
-  for (const key of Object.keys(traits)) {
+  for (const key of event.traitNames) {
     if (key === "createdAt") continue;
     if ((key === "$name" && hasName) || (key === "$created" && hasCreated)) {
       warnings.push({

@@ -74,6 +74,12 @@ export interface GroupUpsert {
   readonly object: ObjectRef;
   /** Reserved traits under their canonical names, custom traits as sent; no objectTypeId or relationshipAttributes. */
   readonly traits: JsonObject;
+  /**
+   * The traits' keys in their order, listed once: four destinations walk them, and the traits
+   * object (built key by key, without a prototype) is one V8 keeps as a dictionary, whose keys
+   * are collected and sorted anew on every Object.keys.
+   */
+  readonly traitNames: readonly string[];
   /** traits.createdAt as epoch milliseconds when it was a valid date; null when sent as null (clear it). */
   readonly createdAt: number | null | undefined;
   /** Attributes of the person-object relationship; only when a person is known. */

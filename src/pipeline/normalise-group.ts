@@ -128,6 +128,7 @@ export function normaliseGroup(
       objectId: event.groupId,
     },
     traits,
+    traitNames: Object.keys(traits),
     createdAt,
     relationshipAttributes,
   });
