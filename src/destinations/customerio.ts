@@ -38,28 +38,34 @@ function relationships(event: NormalisedEvent, relationshipAttributes: JsonObjec
   return person === undefined ? [] : [{ identifiers: person, relationship_attributes: relationshipAttributes ?? null }];
 }
 
+/** The entity in one literal (envelope fields, then the entity's own), in the schema's order. */
+function entityRecord(
+  event: NormalisedEvent,
+  action: string,
+  attributes: JsonObject | null,
+  cioRelationships: JsonObject[],
+): JsonObject {
+  return {
+    ...recordEnvelope(event),
+    type: "object",
+    identifiers: { object_type_id: event.object.objectTypeId, object_id: event.object.objectId },
+    action,
+    attributes,
+    cio_relationships: cioRelationships,
+  };
+}
+
 function entity(event: NormalisedEvent): JsonObject {
-  const identifiers: JsonObject = { object_type_id: event.object.objectTypeId, object_id: event.object.objectId };
-  const base = { ...recordEnvelope(event), type: "object", identifiers };
   switch (event.kind) {
     case "group_upsert": {
       const anonymousOnly = event.envelope.userId === undefined && event.envelope.anonymousId !== undefined;
-      return {
-        ...base,
-        action: anonymousOnly ? "identify_anonymous" : "identify",
-        attributes: attributes(event),
-        cio_relationships: relationships(event, event.relationshipAttributes),
-      };
+      const action = anonymousOnly ? "identify_anonymous" : "identify";
+      return entityRecord(event, action, attributes(event), relationships(event, event.relationshipAttributes));
     }
     case "delete_object":
-      return { ...base, action: "delete", attributes: null, cio_relationships: [] };
+      return entityRecord(event, "delete", null, []);
     case "delete_relationship":
-      return {
-        ...base,
-        action: "delete_relationships",
-        attributes: null,
-        cio_relationships: relationships(event, undefined),
-      };
+      return entityRecord(event, "delete_relationships", null, relationships(event, undefined));
   }
 }
 

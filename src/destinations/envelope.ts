@@ -41,18 +41,22 @@ export function membershipKey(event: NormalisedEvent): string | undefined {
   return anonymousId === undefined ? undefined : `${object}:anonymous:${keyPart(anonymousId)}`;
 }
 
-/** A record about the event's object: keyed by `objectKey`, the envelope fields, then `fields`. */
+/**
+ * A record about the event's object, keyed by `objectKey`. `value` is the whole record, written
+ * by the caller as one literal that starts with `...recordEnvelope(event)`: merging an envelope
+ * and a second object here cost a copy of both per record.
+ */
 export function objectRecord(
   event: NormalisedEvent,
   topic: string,
-  fields: JsonObject,
+  value: JsonObject,
   warnings: readonly Warning[] = [],
 ): DestinationOutput {
   return {
     kind: "record",
     topic,
     key: objectKey(event),
-    value: { ...recordEnvelope(event), ...fields },
+    value,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { checkKeys } from "../core/settings.js";
 import { isEmailLike } from "../events/ids.js";
 import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
-import { objectRecord } from "./envelope.js";
+import { objectRecord, recordEnvelope } from "./envelope.js";
 import { hubspotPropertyName } from "./hubspot-names.js";
 import { domainOf, textField, textOf, type WholeNumberField, wholeNumberOf } from "./values.js";
 
@@ -130,6 +130,7 @@ function record(
     event,
     HUBSPOT_TOPIC,
     {
+      ...recordEnvelope(event),
       operation,
       id_property: settings.idProperty,
       id_value: event.object.objectId,

@@ -5,7 +5,7 @@ import { isEmailLike } from "../events/ids.js";
 import { emptyObject, isJsonObject, type JsonObject, type JsonValue } from "../events/json.js";
 import { foldKey } from "../events/keys.js";
 import type { GroupUpsert, NormalisedEvent } from "../events/types.js";
-import { objectRecord } from "./envelope.js";
+import { objectRecord, recordEnvelope } from "./envelope.js";
 import { textField, type WholeNumberField, wholeNumberOf } from "./values.js";
 
 export const INTERCOM_TOPIC = "cdp.dest.intercom";
@@ -77,8 +77,14 @@ interface Operation {
 }
 
 function record(event: NormalisedEvent, op: Operation): DestinationOutput {
-  const fields = { operation: op.name, company_id: event.object.objectId, company: op.company, contact: op.contact };
-  return objectRecord(event, INTERCOM_TOPIC, fields, op.warnings);
+  const value = {
+    ...recordEnvelope(event),
+    operation: op.name,
+    company_id: event.object.objectId,
+    company: op.company,
+    contact: op.contact,
+  };
+  return objectRecord(event, INTERCOM_TOPIC, value, op.warnings);
 }
 
 /** Intercom companies: upsert with the contact to attach, delete, detach. */

@@ -5,7 +5,7 @@ import { toIso } from "../events/dates.js";
 import { emptyObject, type JsonObject, type JsonValue } from "../events/json.js";
 import { parseObjectTypeId } from "../events/object-type-id.js";
 import type { NormalisedEvent } from "../events/types.js";
-import { objectRecord } from "./envelope.js";
+import { objectRecord, recordEnvelope } from "./envelope.js";
 
 export const MIXPANEL_TOPIC = "cdp.dest.mixpanel";
 
@@ -61,7 +61,15 @@ function update(
   fields: { profile: "group" | "user"; operation: string; distinct_id: string | null; properties: JsonObject | null },
   warnings: readonly Warning[] = [],
 ): DestinationOutput {
-  const record = { ...fields, group_key: groupKey(event, settings), group_id: event.object.objectId };
+  const record = {
+    ...recordEnvelope(event),
+    profile: fields.profile,
+    operation: fields.operation,
+    distinct_id: fields.distinct_id,
+    properties: fields.properties,
+    group_key: groupKey(event, settings),
+    group_id: event.object.objectId,
+  };
   return objectRecord(event, MIXPANEL_TOPIC, record, warnings);
 }
 
