@@ -1,9 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RecordResult } from "../../../src/core/outcome.js";
+import { DEFAULT_LIMITS } from "../../../src/events/limits.js";
+import { normaliseGroup } from "../../../src/pipeline/normalise-group.js";
+import { parseRawEvent } from "../../../src/pipeline/parse.js";
 import { OutcomeSummary } from "../../../src/pipeline/summary.js";
-import { eventText, jsonText } from "../../support/arbitraries.js";
-import { pipeline, run } from "../../support/events.js";
+import { validateEvent } from "../../../src/pipeline/validate.js";
+import { eventText, jsonText, key, scalarText } from "../../support/arbitraries.js";
+import { config, pipeline, run } from "../../support/events.js";
 
 // Property-based: any JSON whatsoever, hostile JSON, random bytes, deep and wide values all
 // yield outcomes and never an exception, and the outcomes always balance.
@@ -117,5 +121,32 @@ describe("Outcomes: routed + skipped + dead letters always equal the inputs", ()
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("GroupUpsert.traitNames: the normalised traits' keys, listed once for every destination", () => {
+  const traitsText = fc
+    .array(fc.tuple(key, fc.oneof(scalarText, jsonText)), { maxLength: 12 })
+    .map((members) => `{${members.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(",")}}`);
+
+  it("are exactly Object.keys of the traits, in order, after renaming and the keys taken out", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(traitsText, (traits) => {
+        const text = `{"type":"group","groupId":"g","userId":"u","traits":${traits}}`;
+        const input = { bytes: Buffer.from(text), provenance: { topic: "t", partition: 0, offset: "0" }, timestamp: 0 };
+        const parsed = parseRawEvent(input.bytes, DEFAULT_LIMITS);
+        if (!parsed.ok) return;
+        const validated = validateEvent(parsed.value, input, []);
+        if (!validated.ok || validated.value.type !== "group") return;
+        const normalised = normaliseGroup(validated.value, config(), []);
+        if (!normalised.ok) return;
+        expect(normalised.value.traitNames).toEqual(Object.keys(normalised.value.traits));
+        checked++;
+      }),
+      { numRuns: RUNS },
+    );
+    // Most generated groups normalise (some are dead-lettered: an objectTypeId that is no id).
+    expect(checked).toBeGreaterThan(RUNS / 2);
   });
 });
