@@ -284,6 +284,22 @@ describe("Safety: limits, checked before any recursive work", () => {
     expect(deadLetterCode(run("null"))).toBe("not_an_object");
   });
 
+  it("refuses every malformed UTF-8 sequence as invalid_encoding: overlong, surrogate, truncated, past U+10FFFF", () => {
+    const inside = (...bytes: number[]) =>
+      Uint8Array.from([...Buffer.from('{"type":"group","groupId":"'), ...bytes, 0x22, 0x7d]);
+    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80]]) {
+      expect(deadLetterCode(run(inside(...bad)))).toBe("invalid_encoding");
+    }
+    expect(run(inside(0xe2, 0x82, 0xac)).outcome).toBe("routed");
+  });
+
+  it("ignores a leading byte-order mark (RFC 8259 lets a parser), and keeps every other character as sent", () => {
+    const text = '{"type":"group","groupId":"g","traits":{"name":"\ufeffZoë 😀"}}';
+    const result = run(Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from(text)]));
+    expect(result.outcome).toBe("routed");
+    expect((customerioValue(result).attributes as JsonObject).name).toBe("\ufeffZoë 😀");
+  });
+
   it("never lets __proto__, constructor or prototype reach an object prototype", () => {
     const raw =
       '{"type":"group","groupId":"g","traits":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":1,"address":{"__proto__":{"polluted":true}}}}';
