@@ -54,36 +54,50 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
 }
 
 describe("a committed offset beyond the end of the log (a new leader that has not caught up yet)", () => {
+  // As below: timed steps under a limit longer than their waits together, and the worker's log on failure.
   it.each(["at-least-once", "exactly-once"])(
     "%s: the worker waits at that offset, commits nothing else, and goes on from it once the log reaches it",
+    { timeout: 5 * 60_000 },
     async (delivery) => {
+      const steps = new Steps();
       const topic = uniqueTopic("out-of-range");
       const group = uniqueTopic("out-of-range-group");
-      await createTopic(admin, topic, 1);
-      const since = await endOffsets(["cdp.dest.customerio"]);
-      await producer.send({ topic, acks: -1, messages: groupCalls(topic, 0, 10) });
-      // The log ends at 10; the group's position is 15.
-      await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "15" }] });
+      const since = await steps.run("create the topic, send 10 calls, set the group to 15", 60_000, async () => {
+        await createTopic(admin, topic, 1);
+        const position = await endOffsets(["cdp.dest.customerio"]);
+        await producer.send({ topic, acks: -1, messages: groupCalls(topic, 0, 10) });
+        // The log ends at 10; the group's position is 15.
+        await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "15" }] });
+        return position;
+      });
 
       const worker = startWorker({ CDP_INPUT_TOPICS: topic, CDP_GROUP_ID: group, CDP_DELIVERY: delivery });
       workers.push(worker);
-      await explainedBy(worker, worker.running);
+      onTestFailed(() => console.error(`the worker's last log lines:\n${lastLines(worker.logs.join(""), 40)}`));
+      await steps.run("start the worker", 60_000, () => explainedBy(worker, worker.running));
       const retried = () => worker.logs.join("").includes("Offset out of range: retrying the same offset");
-      const joined = Date.now();
-      await until("the worker met the out-of-range fetch", () => retried() || Date.now() - joined > 10_000);
-      // Stock kafkajs committed -2 ("earliest") at this point and read the partition again from its start.
-      await sleep(2_000);
+      await steps.run("the worker meets the out-of-range fetch (or 10 s pass)", 20_000, async () => {
+        const joined = Date.now();
+        await until("the worker met the out-of-range fetch", () => retried() || Date.now() - joined > 10_000);
+        // Stock kafkajs committed -2 ("earliest") at this point and read the partition again from its start.
+        await sleep(2_000);
+      });
       expect(await committedOffset(group, topic)).toBe("15");
       expect(retried()).toBe(true);
 
-      await producer.send({ topic, acks: -1, messages: groupCalls(topic, 10, 20) });
-      await explainedBy(
-        worker,
-        until("the group committed offset 20", async () => (await committedOffset(group, topic)) === "20"),
-      );
+      await steps.run("send calls 10-19; the group commits offset 20", 70_000, async () => {
+        await producer.send({ topic, acks: -1, messages: groupCalls(topic, 10, 20) });
+        await explainedBy(
+          worker,
+          until("the group committed offset 20", async () => (await committedOffset(group, topic)) === "20"),
+        );
+      });
       // One key, so one partition, in processing order: had the worker gone back to the start,
       // the records of calls 0-14 would come before call 19's.
-      expect(await customerioCalls(topic, 19, since)).toEqual([15, 16, 17, 18, 19].map((i) => `${topic}-${i}`));
+      const calls = await steps.run("read the Customer.io records up to call 19", 70_000, () =>
+        customerioCalls(topic, 19, since),
+      );
+      expect(calls).toEqual([15, 16, 17, 18, 19].map((i) => `${topic}-${i}`));
     },
   );
 });
