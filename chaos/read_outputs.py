@@ -7,9 +7,11 @@ fetched by id from the registry, and prints one JSON line per record:
 (a tombstone has no value: only its key). Start offsets come on stdin as JSON
 [{"topic", "partition", "offset"}, ...].
 """
+import http.client
 import io
 import json
 import sys
+import time
 import urllib.request
 
 import fastavro
@@ -17,13 +19,32 @@ from confluent_kafka import Consumer, TopicPartition
 from kafka_read import read_to_end
 
 schemas = {}
+# The registry may be restarting (a campaign kills it) or drop a connection under load (seen once
+# in CI: "Remote end closed connection without response", the registry up and serving before and
+# after): a fetch is retried for up to a minute, as a deserializer in production would, and every
+# retry is said on stderr. The check itself is unchanged: every record is still decoded.
+SCHEMA_FETCH_SECONDS = 60
+
+
+def fetch_schema_text(registry: str, schema_id: int) -> str:
+    url = f"{registry.rstrip('/')}/schemas/ids/{schema_id}"
+    deadline = time.monotonic() + SCHEMA_FETCH_SECONDS
+    delay = 0.25
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.load(response)["schema"]
+        except (OSError, http.client.HTTPException) as error:  # URLError and timeouts are OSErrors
+            if time.monotonic() + delay > deadline:
+                raise
+            print(f"read_outputs: schema {schema_id}: {error!r}; retrying in {delay:.2f} s", file=sys.stderr)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def schema_for(registry: str, schema_id: int):
     if schema_id not in schemas:
-        with urllib.request.urlopen(f"{registry.rstrip('/')}/schemas/ids/{schema_id}", timeout=10) as response:
-            text = json.load(response)["schema"]
-        schemas[schema_id] = fastavro.parse_schema(json.loads(text))
+        schemas[schema_id] = fastavro.parse_schema(json.loads(fetch_schema_text(registry, schema_id)))
     return schemas[schema_id]
 
 
