@@ -99,8 +99,9 @@ export async function prepareWorker(
   );
   if (!config.transformOnMain)
     return threads.length === 1 ? (threads[0] as ThreadTransformer) : new TransformerPool(threads);
-  // The event loop takes a share too, half a thread's: kafkajs's fetching and produce encoding
-  // keep it about 40% busy at full speed, the rest is idle while the thread is the limit. Not the
-  // default: the event loop's own transforms cost 30-45 MiB of peak RSS (README, "Threads").
+  // The event loop takes a share too (the default), half a thread's: kafkajs's fetching and
+  // produce encoding keep it about 40% busy at full speed, the rest is idle while the thread is
+  // the limit. Its own transforms cost memory, which WORKER_NODE_FLAGS' heap growth limit pays
+  // back (README, "Memory").
   return new TransformerPool([...threads, new InlineTransformer(setup, encoder)], [...threads.map(() => 1), 0.5]);
 }
