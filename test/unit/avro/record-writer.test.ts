@@ -246,6 +246,7 @@ describe("compiled record writer", () => {
     ["maybeMap", []],
     ["maybeMap", "m"],
     ["maybeMap", { a: 1 }],
+    ["maybeMap", Buffer.alloc(0)],
     ["maybeInner", []],
     ["maybeInner", Buffer.from("x")],
     ["maybeInner", { id: 1 }],
