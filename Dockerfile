@@ -24,6 +24,6 @@ USER node
 # Run with an init (compose `init: true`, `docker run --init`, or Kubernetes' pause container)
 # so that SIGTERM reaches Node and the worker can finish its batch and commit.
 # --max-semi-space-size, --heap-growing-percent: the worker's memory bound (src/ops/node-flags.ts, WORKER_NODE_FLAGS).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=150", "dist/cli/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--heap-growing-percent=150", "dist/cli/main.js"]
 EXPOSE 9464
 CMD ["run"]

@@ -4,9 +4,17 @@
  * and the worker fills them: kafkajs allocates per record on the main thread, the pipeline per
  * event on the transform thread. Capped at SEMI_SPACE_MB, the short-lived objects are collected
  * sooner; `npm run bench:worker` measures peak RSS and throughput with and without the cap
- * (README, "Worker benchmark").
+ * (README, "Worker benchmark"). The flag sets every isolate's semi-space, the transform threads'
+ * too (measured: their new space follows it whatever `resourceLimits` says).
+ *
+ * 8 rather than 4: at 4 the event loop collected its young generation about 30 times a second at
+ * 5,000 events/s, and objects alive across two collections (those of chunks whose writes are in
+ * flight) were promoted, so the old generation filled and was compacted every 0.75 s. Six
+ * alternating `BENCH_ONLY=alo` pairs: 101-124 against 111-144 µs of CPU per event (5 of 6 pairs
+ * lower), peak RSS 247-277 against 236-254 MiB. 16 was faster still but peaked at 289-299 MiB, at
+ * the edge of the 300 MiB target (README, "Memory").
  */
-export const SEMI_SPACE_MB = 4;
+export const SEMI_SPACE_MB = 8;
 
 /** V8's young generation is three semi-spaces (two for copying, one for new large objects). */
 export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;
