@@ -8,8 +8,8 @@
  * too (measured: their new space follows it whatever `resourceLimits` says).
  *
  * 8 rather than 4: at 4 the event loop collected its young generation about 30 times a second at
- * 5,000 events/s, and objects alive across two collections (those of chunks whose writes are in
- * flight) were promoted, so the old generation filled and was compacted every 0.75 s. Ten
+ * 5,000 events/s (2.6 s of pauses in about 45 s) and the transform thread 816 times (1.2 s); at 8,
+ * 736 (1.6 s) and 438 (0.8 s) times, with as many full collections as before. Ten
  * alternating `BENCH_ONLY=alo` pairs: 96-124 against 106-144 µs of CPU per event (9 of 10 pairs
  * lower), peak RSS 247-277 against 236-254 MiB. 16 was faster still but peaked at 289-299 MiB, at
  * the edge of the 300 MiB target (README, "Worker benchmark" and "Memory").
