@@ -17,6 +17,21 @@ export function portIsOpen(host: string, port: number, timeoutMs = 500): Promise
   });
 }
 
+/**
+ * True when host:port is still open after `forMs`, polled; false as soon as it closes. A process
+ * of the stack that was just SIGKILLed (a fault campaign's broker or registry) stops matching its
+ * marker before the kernel closes its sockets, so a port open at one instant may be a process
+ * still exiting, not a stranger's.
+ */
+export async function portStaysOpen(host: string, port: number, forMs: number): Promise<boolean> {
+  const deadline = Date.now() + forMs;
+  while (await portIsOpen(host, port)) {
+    if (Date.now() >= deadline) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 /** Number of brokers the cluster reports through the Kafka protocol, or an error. */
 export async function describeBrokers(brokers: string[]): Promise<number> {
   const admin = new Kafka({

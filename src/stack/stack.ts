@@ -15,7 +15,7 @@ import {
   stackLayout,
 } from "./layout.js";
 import { withStackLock } from "./lock.js";
-import { describeBrokers, portIsOpen, registryAnswers, registryCaughtUp, waitUntil } from "./probes.js";
+import { describeBrokers, portIsOpen, portStaysOpen, registryAnswers, registryCaughtUp, waitUntil } from "./probes.js";
 import { componentMarker, findByMarker, isAlive, startDetached, stopByMarker } from "./processes.js";
 import { registryNode, startRegistry } from "./registry-node.js";
 import { ensureCertificates, LOCAL_REGISTRY_USER } from "./security.js";
@@ -100,6 +100,9 @@ export function planKafkaStart(running: readonly boolean[], anyStackKafkaRunning
   return anyStackKafkaRunning ? "refuse" : "start_all";
 }
 
+/** How long a port may stay open for a process of the stack that is still exiting (see portStaysOpen). */
+const EXITING_PROCESS_MS = 15_000;
+
 async function startKafka(
   layout: StackLayout,
   brokerCount: BrokerCount,
@@ -126,7 +129,7 @@ async function startKafka(
   }
   const missing = nodes.filter((_, i) => !running[i]);
   for (const node of missing) {
-    if (await portIsOpen("127.0.0.1", node.port)) {
+    if (await portStaysOpen("127.0.0.1", node.port, EXITING_PROCESS_MS)) {
       throw new Error(
         `port ${node.port} is in use by a process this stack did not start; free it, or point KAFKA_BROKERS at that broker`,
       );
@@ -186,7 +189,7 @@ async function startApicurio(
     say(`registry: already running at ${endpoints.registryUrl}`);
     return readState(layout)?.apicurioVersion;
   }
-  if (await portIsOpen("127.0.0.1", REGISTRY_PORT)) {
+  if (await portStaysOpen("127.0.0.1", REGISTRY_PORT, EXITING_PROCESS_MS)) {
     throw new Error(
       `port ${REGISTRY_PORT} is in use by a process this stack did not start; free it, or point SCHEMA_REGISTRY_URL at that registry`,
     );
