@@ -137,15 +137,34 @@ export function stockKafkajs(): KafkajsEncoding {
   return encodingFrom(stockRequire());
 }
 
+/** The patched CRC32C module: the CRC of one buffer, and of several one after another. */
+type PatchedCrc32c = ((bytes: Buffer) => number) & {
+  implementation: string;
+  ofParts: (parts: readonly Buffer[]) => number;
+};
+
+export interface Crc32cFunctions {
+  readonly crc32c: (bytes: Buffer) => number;
+  /** The CRC of buffers one after another, as of their concatenation (the patched record batch's checksum). */
+  readonly ofParts: (parts: readonly Buffer[]) => number;
+  readonly implementation: string;
+}
+
+function crcFunctions(crc: PatchedCrc32c): Crc32cFunctions {
+  return { crc32c: crc, ofParts: crc.ofParts, implementation: crc.implementation };
+}
+
+/** The installed (patched) CRC32C as it is where @node-rs/crc32 loads: the native one. */
+export function installedCrc32c(): Crc32cFunctions {
+  return crcFunctions(require(join(kafkajsDir, "src/protocol/recordBatch/crc32C/index.js")) as PatchedCrc32c);
+}
+
 /** The installed (patched) CRC32C as it is where @node-rs/crc32 cannot load: the fallback. */
-export function fallbackCrc32c(): { crc32c: (bytes: Buffer) => number; implementation: string } {
+export function fallbackCrc32c(): Crc32cFunctions {
   const noNative = (id: string) => {
     throw new Error(`${id} cannot load here (simulated)`);
   };
-  const crc = isolatedRequire(false, noNative)("src/protocol/recordBatch/crc32C/index.js") as ((
-    bytes: Buffer,
-  ) => number) & { implementation: string };
-  return { crc32c: crc, implementation: crc.implementation };
+  return crcFunctions(isolatedRequire(false, noNative)("src/protocol/recordBatch/crc32C/index.js") as PatchedCrc32c);
 }
 
 /** Which CRC32C the installed kafkajs uses: "native" (@node-rs/crc32) or "javascript". */

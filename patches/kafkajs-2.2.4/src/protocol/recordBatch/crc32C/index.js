@@ -22,3 +22,12 @@ const native = loadNative()
 
 module.exports = native ? buffer => native(buffer) : buffer => unsigned(crc32C(buffer))
 module.exports.implementation = native ? 'native' : 'javascript'
+
+/**
+ * The CRC32C of buffers one after another, as of their concatenation: the native one continues
+ * from the CRC of the buffers before (so a record batch is checksummed without joining it first);
+ * the JavaScript fallback joins them.
+ */
+module.exports.ofParts = native
+  ? parts => parts.reduce((crc, part) => native(part, crc), 0)
+  : parts => unsigned(crc32C(Buffer.concat(parts)))

@@ -1,7 +1,11 @@
 // cdp-router: kafkajs 2.2.4's recordBatch/v0/index.js, patched at install (scripts/patch-kafkajs.mjs).
 //
-// Only speed: the record batch is written into its frame by reference instead of being joined
-// into one buffer and copied (byte for byte the stock encoding; test/unit/kafka/kafkajs-encoding.test.ts).
+// Only speed (byte for byte the stock encoding; test/unit/kafka/kafkajs-encoding.test.ts):
+// - the record batch is written into its frame by reference instead of being joined into one
+//   buffer and copied;
+// - `framedRecords` ({ count, buffer }: the records already framed one after another, by the
+//   patched produce request) is written as the records array, count then bytes, and checksummed
+//   without joining the batch into one buffer first.
 // Why: docs/kafkajs-patch.md.
 
 const Long = require('../../../utils/long')
@@ -47,6 +51,7 @@ const RecordBatch = async ({
   producerEpoch = 0, // for idempotent messages
   firstSequence = 0, // for idempotent messages
   records = [],
+  framedRecords = null,
 }) => {
   const COMPRESSION_CODEC = compression & COMPRESSION_CODEC_MASK
   const IN_TRANSACTION = transactional ? TRANSACTIONAL_MASK : 0
@@ -61,7 +66,12 @@ const RecordBatch = async ({
     .writeInt16(producerEpoch)
     .writeInt32(firstSequence)
 
-  if (compression === Compression.None) {
+  let crc
+  if (framedRecords !== null) {
+    batchBody.writeInt32(framedRecords.count)
+    crc = crc32C.ofParts([batchBody.buffer, framedRecords.buffer])
+    batchBody.writeBuffer(framedRecords.buffer)
+  } else if (compression === Compression.None) {
     if (records.every(v => typeof v === typeof records[0])) {
       batchBody.writeArray(records, typeof records[0])
     } else {
@@ -78,7 +88,7 @@ const RecordBatch = async ({
   const batch = new Encoder()
     .writeInt32(partitionLeaderEpoch)
     .writeInt8(MAGIC_BYTE)
-    .writeUInt32(crc32C(batchBody.buffer))
+    .writeUInt32(crc === undefined ? crc32C(batchBody.buffer) : crc)
     .writeEncoder(batchBody)
 
   // writeBytes(batch.buffer) writes the batch's length and its bytes: the same, without joining
