@@ -26,16 +26,19 @@ const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((array) => 
 // Strings with multi-byte characters: their UTF-8 length differs from their length.
 const text = (max: number) => fc.string({ unit: "binary", maxLength: max });
 
+const key = fc.oneof(fc.constant(null), bytes(64), text(64));
+const value = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 6, arbitrary: bytes(600) },
+  { weight: 2, arbitrary: text(600) },
+  // Past the 512 bytes of a record's first buffer and Node's 4 KiB pool: the buffer grows.
+  { weight: 1, arbitrary: bytes(9_000) },
+);
+
 const message: fc.Arbitrary<ProduceMessage> = fc.record(
   {
-    key: fc.oneof(fc.constant(null), bytes(64), text(64)),
-    value: fc.oneof(
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 6, arbitrary: bytes(600) },
-      { weight: 2, arbitrary: text(600) },
-      // Past the 512 bytes of a record's first buffer and Node's 4 KiB pool: the buffer grows.
-      { weight: 1, arbitrary: bytes(9_000) },
-    ),
+    key,
+    value,
     headers: fc.dictionary(
       text(12),
       fc.oneof(bytes(40), text(40), fc.array(text(10), { minLength: 1, maxLength: 3 })),
@@ -61,13 +64,8 @@ const message: fc.Arbitrary<ProduceMessage> = fc.record(
  */
 const plainMessage: fc.Arbitrary<ProduceMessage> = fc.record(
   {
-    key: fc.oneof(fc.constant(null), bytes(64), text(64)),
-    value: fc.oneof(
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 6, arbitrary: bytes(600) },
-      { weight: 2, arbitrary: text(600) },
-      { weight: 1, arbitrary: bytes(9_000) },
-    ),
+    key,
+    value,
     headers: fc.constant({}),
     timestamp: fc.integer({ min: 1_699_999_990_000, max: 1_700_000_010_000 }).map(String),
   },
