@@ -169,6 +169,5 @@ export function fallbackCrc32c(): Crc32cFunctions {
 
 /** Which CRC32C the installed kafkajs uses: "native" (@node-rs/crc32) or "javascript". */
 export function crc32cImplementation(): string {
-  const crc = require(join(kafkajsDir, "src/protocol/recordBatch/crc32C/index.js")) as { implementation?: string };
-  return crc.implementation ?? "javascript";
+  return installedCrc32c().implementation;
 }

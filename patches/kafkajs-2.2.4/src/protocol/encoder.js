@@ -34,7 +34,31 @@ const UNSIGNED_INT64_MAX_NUMBER = 0xffffffffffffff80n
 const fitsInInt32 = value =>
   typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647
 
+/** Writes an unsigned varint at buffer[offset] (at most 5 bytes); returns the offset after it. */
+const writeUVarIntAt = (buffer, offset, value) => {
+  while ((value & UNSIGNED_INT32_MAX_NUMBER) !== 0) {
+    buffer[offset++] = (value & OTHER_BITS) | MOST_SIGNIFICANT_BIT
+    value >>>= 7
+  }
+  buffer[offset++] = value & OTHER_BITS
+  return offset
+}
+
 module.exports = class Encoder {
+  /** Whether a number is an integer within 32 bits: a varlong of it is written as a varint. */
+  static fitsInInt32(value) {
+    return fitsInInt32(value)
+  }
+
+  /**
+   * Writes a signed (zigzag) varint straight into a buffer with room for it, as writeVarInt
+   * writes it into an encoder; returns the offset after it. For the produce request's one-pass
+   * record framing.
+   */
+  static writeVarIntAt(buffer, offset, value) {
+    return writeUVarIntAt(buffer, offset, Encoder.encodeZigZag(value))
+  }
+
   static encodeZigZag(value) {
     return (value << 1) ^ (value >> 31)
   }
@@ -443,14 +467,7 @@ module.exports = class Encoder {
   writeUVarInt(value) {
     // At most 5 bytes: after the first step the value is an unsigned 32-bit integer.
     this.ensureAvailable(5)
-    const buf = this.buf
-    let offset = this.offset
-    while ((value & UNSIGNED_INT32_MAX_NUMBER) !== 0) {
-      buf[offset++] = (value & OTHER_BITS) | MOST_SIGNIFICANT_BIT
-      value >>>= 7
-    }
-    buf[offset++] = value & OTHER_BITS
-    this.offset = offset
+    this.offset = writeUVarIntAt(this.buf, this.offset, value)
     return this
   }
 

@@ -135,30 +135,6 @@ const partitionsEncoder = compression => async ({
     .writeEncoder(recordBatch)
 }
 
-const fitsInInt32 = value =>
-  typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647
-
-/** Bytes of a zigzag varint (Kafka's signed varint), as Encoder.sizeOfVarInt counts them. */
-const sizeOfVarInt = value => {
-  let encoded = (value << 1) ^ (value >> 31)
-  let bytes = 1
-  while ((encoded & 0xffffff80) !== 0) {
-    bytes += 1
-    encoded >>>= 7
-  }
-  return bytes
-}
-
-const writeVarInt = (buffer, offset, value) => {
-  let encoded = (value << 1) ^ (value >> 31)
-  while ((encoded & 0xffffff80) !== 0) {
-    buffer[offset++] = (encoded & 0x7f) | 0x80
-    encoded >>>= 7
-  }
-  buffer[offset++] = encoded
-  return offset
-}
-
 /** A key's or value's byte length as Record v0 writes it (-1: null), or -2 when the fast path does not cover it. */
 const lengthOf = bytes => {
   if (bytes == null) return -1
@@ -183,33 +159,33 @@ const frameRecords = (messages, dateNow, firstTimestamp) => {
     const message = messages[i]
     if (hasHeaders(message.headers)) return null
     const timestampDelta = (message.timestamp || dateNow) - firstTimestamp
-    if (!fitsInInt32(timestampDelta)) return null
+    if (!Encoder.fitsInInt32(timestampDelta)) return null
     const keyLength = lengthOf(message.key)
     const valueLength = lengthOf(message.value)
     if (keyLength === -2 || valueLength === -2) return null
     const body =
       1 +
-      sizeOfVarInt(timestampDelta) +
-      sizeOfVarInt(i) +
-      sizeOfVarInt(keyLength) +
+      Encoder.sizeOfVarInt(timestampDelta) +
+      Encoder.sizeOfVarInt(i) +
+      Encoder.sizeOfVarInt(keyLength) +
       Math.max(keyLength, 0) +
-      sizeOfVarInt(valueLength) +
+      Encoder.sizeOfVarInt(valueLength) +
       Math.max(valueLength, 0) +
       1
     sizes[i * 4] = timestampDelta
     sizes[i * 4 + 1] = keyLength
     sizes[i * 4 + 2] = valueLength
     sizes[i * 4 + 3] = body
-    total += sizeOfVarInt(body) + body
+    total += Encoder.sizeOfVarInt(body) + body
   }
   const buffer = Buffer.allocUnsafe(total)
   let offset = 0
   for (let i = 0; i < count; i++) {
     const message = messages[i]
-    offset = writeVarInt(buffer, offset, sizes[i * 4 + 3])
+    offset = Encoder.writeVarIntAt(buffer, offset, sizes[i * 4 + 3])
     buffer[offset++] = 0 // attributes: none used
-    offset = writeVarInt(buffer, offset, sizes[i * 4])
-    offset = writeVarInt(buffer, offset, i)
+    offset = Encoder.writeVarIntAt(buffer, offset, sizes[i * 4])
+    offset = Encoder.writeVarIntAt(buffer, offset, i)
     offset = writeBytes(buffer, offset, message.key, sizes[i * 4 + 1])
     offset = writeBytes(buffer, offset, message.value, sizes[i * 4 + 2])
     buffer[offset++] = 0 // headers: a varint count of 0
@@ -218,7 +194,7 @@ const frameRecords = (messages, dateNow, firstTimestamp) => {
 }
 
 const writeBytes = (buffer, offset, bytes, length) => {
-  offset = writeVarInt(buffer, offset, length)
+  offset = Encoder.writeVarIntAt(buffer, offset, length)
   if (length <= 0) return offset
   if (typeof bytes === 'string') return offset + buffer.write(bytes, offset, length, 'utf8')
   bytes.copy(buffer, offset)
