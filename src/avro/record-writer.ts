@@ -1,5 +1,6 @@
 import avro from "avsc";
 import { JsonTextType } from "./json-type.js";
+import { RecentJsonTexts } from "./recent-json-texts.js";
 
 /**
  * Writes `value`'s Avro body into `buffer` from `position` and returns the position after it;
@@ -150,11 +151,13 @@ function writeBytes(buffer: Buffer, position: number, bytes: Uint8Array): number
 
 /**
  * A `json` value's text (see JsonTextType). JsonTextType keeps the last object's text because avsc
- * converts a union's value twice; here it is converted once, and no two records of an event share
- * an object (a cache of the last one measured no hits over 150,000 records).
+ * converts a union's value twice; here it is converted once, and objects that several records of
+ * an event share are serialised once for them all (RecentJsonTexts).
  */
+const recentTexts = new RecentJsonTexts();
+
 function jsonText(value: unknown): string {
-  const text = JSON.stringify(value);
+  const text = recentTexts.textOf(value);
   if (typeof text !== "string") refuse();
   return text;
 }
