@@ -1,5 +1,6 @@
 import avro from "avsc";
 import { parseJsonExact } from "../events/exact-number.js";
+import { RecentJsonTexts } from "./recent-json-texts.js";
 
 /**
  * Free-form values (attributes, traits, relationship attributes) travel as JSON text in an Avro
@@ -17,12 +18,12 @@ import { parseJsonExact } from "../events/exact-number.js";
 export class JsonTextType extends avro.types.LogicalType {
   /**
    * In a `["null", json]` union avsc converts a value twice, once to pick the branch and once to
-   * write it, and JSON.stringify was the worker's largest single cost. The text of the last value
-   * is kept for the second call (and for the next record sharing the same object). Records are
-   * never mutated once the pipeline built them, so the same object means the same text.
+   * write it, and JSON.stringify was the worker's largest single cost. The texts of the last
+   * objects are kept for the second call (and for the next record sharing the same object), as the
+   * compiled record writer keeps them. Records are never mutated once the pipeline built them, so
+   * the same object means the same text.
    */
-  private lastValue: unknown = undefined;
-  private lastText: string | undefined = undefined;
+  private readonly texts = new RecentJsonTexts();
 
   /** Read back exactly as written: a number a double would change comes back as its literal. */
   protected override _fromValue(text: unknown): unknown {
@@ -35,11 +36,7 @@ export class JsonTextType extends avro.types.LogicalType {
    */
   protected override _toValue(value: unknown): unknown {
     if (value === null) return undefined;
-    if (value === this.lastValue && typeof value === "object") return this.lastText;
-    const text = JSON.stringify(value);
-    this.lastValue = value;
-    this.lastText = text;
-    return text;
+    return this.texts.textOf(value);
   }
 
   protected override _resolve(type: avro.Type): ((text: unknown) => unknown) | undefined {
