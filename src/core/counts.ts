@@ -7,6 +7,11 @@ export function tally(counts: Counts, label: string): void {
   counts[label] = (counts[label] ?? 0) + 1;
 }
 
+/** Adds every count of `from` to `into`. */
+export function addCounts(into: Counts, from: Readonly<Counts>): void {
+  for (const [label, n] of Object.entries(from)) into[label] = (into[label] ?? 0) + n;
+}
+
 /**
  * Counts what every summary of results counts alike: the skip reasons and the warning codes (the
  * event's own and each destination record's). Routed records and dead letters are counted by the

@@ -1,7 +1,7 @@
 import type { Message } from "kafkajs";
 import type { RecordEncoder } from "../avro/encoder.js";
 import type { ArenaSizer, RecordArena } from "../avro/record-arena.js";
-import { tally, tallySkipsAndWarnings } from "../core/counts.js";
+import { addCounts, tally, tallySkipsAndWarnings } from "../core/counts.js";
 import type { DeadLetter, DeliveryMark, InputOutcome, RecordResult } from "../core/outcome.js";
 import { DEAD_LETTER_TOPIC } from "../core/topics.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
@@ -85,13 +85,32 @@ export function chunkOutputs(
   transform: TransformTools,
   now: number,
 ): ChunkOutputs {
+  const remembered: DeliveryMark[] = [];
+  try {
+    return encodeChunk(topic, partition, messages, transform, now, remembered);
+  } catch (error) {
+    // Nothing of the chunk is written: the deliveries it remembered so far must not make its
+    // events look like duplicates when they are fetched again.
+    transform.pipeline.forget(remembered);
+    throw error;
+  }
+}
+
+/** chunkOutputs' work; `remembered` collects the deliveries added to the dedupe window. */
+function encodeChunk(
+  topic: string,
+  partition: number,
+  messages: readonly RawMessage[],
+  transform: TransformTools,
+  now: number,
+  remembered: DeliveryMark[],
+): ChunkOutputs {
   const { pipeline, encoder, workerId, maxRecordBytes, arenas } = transform;
   let rawBytes = 0;
   for (const message of messages) rawBytes += message.value?.length ?? 0;
   const arena = arenas.arenaFor(rawBytes);
   const byTopic = new Map<string, Message[]>();
   const summary = emptySummary();
-  const remembered: DeliveryMark[] = [];
   let keyText: string | undefined;
   let keyBytes = EMPTY;
   for (const message of messages) {
@@ -167,4 +186,32 @@ export function chunkOutputs(
   }
   arenas.observe(rawBytes, arena);
   return { byTopic, arena, summary, remembered };
+}
+
+/**
+ * The outputs of one chunk transformed in consecutive parts, as one transform of the whole chunk
+ * gives them: each topic's messages in input order, the counts added up, the remembered
+ * deliveries in order. The parts keep their own arenas (their messages are views of them); the
+ * whole has none, so it is for the calling thread, not for the wire to another one.
+ */
+export function joinChunkOutputs(parts: readonly ChunkOutputs[]): ChunkOutputs {
+  const byTopic = new Map<string, Message[]>();
+  const summary = emptySummary();
+  const remembered: DeliveryMark[] = [];
+  for (const part of parts) {
+    for (const [topic, messages] of part.byTopic) {
+      const list = byTopic.get(topic);
+      if (list) for (const message of messages) list.push(message);
+      else byTopic.set(topic, [...messages]);
+    }
+    summary.consumed += part.summary.consumed;
+    summary.keyMismatches += part.summary.keyMismatches;
+    addCounts(summary.outcomes, part.summary.outcomes);
+    addCounts(summary.routed, part.summary.routed);
+    addCounts(summary.skipped, part.summary.skipped);
+    addCounts(summary.deadLetters, part.summary.deadLetters);
+    addCounts(summary.warnings, part.summary.warnings);
+    for (const mark of part.remembered) remembered.push(mark);
+  }
+  return { byTopic, summary, remembered };
 }

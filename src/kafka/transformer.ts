@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Worker as Thread } from "node:worker_threads";
 import type { RecordEncoder } from "../avro/encoder.js";
 import { ArenaSizer } from "../avro/record-arena.js";
@@ -8,7 +9,7 @@ import type { ThreadBusy } from "../ops/thread-busy.js";
 import type { PipelineConfig } from "../pipeline/config.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { packMessages, unpackOutputs, type WireMessages, type WireOutputs } from "./chunk-wire.js";
-import { type ChunkOutputs, chunkOutputs, type TransformTools } from "./outputs.js";
+import { type ChunkOutputs, chunkOutputs, joinChunkOutputs, type TransformTools } from "./outputs.js";
 import type { RawMessage } from "./raw-message.js";
 
 /** Turns a chunk of raw messages into encoded outputs, and takes back dedupe memory on request. */
@@ -51,7 +52,21 @@ export type FromThread =
   | { kind: "outputs"; id: number; wire: WireOutputs }
   | { kind: "failed"; id: number; message: string };
 
-/** The transform on the calling thread (CDP_TRANSFORM_THREAD=false). */
+/**
+ * How many events the event loop transforms between two turns of its own. A chunk of 500 took it
+ * about 30 ms at full speed here, and through them kafkajs could neither send the outputs the
+ * transform thread had handed back nor read acknowledgements, so the thread's partitions waited.
+ * In slices of 100: faster in 7 of 8 alternating `BENCH_ONLY=alo` pairs (means 12,055 against
+ * 11,302 events/s), the thread busier in all 8 (87-90% against 82-85%), and p99 at 5,000 events/s
+ * 47-68 against 63-78 ms. Slices of 40 cost more CPU per event than they won back
+ * (docs/benchmarks.md, "2026-11-29 late night").
+ */
+export const INLINE_SLICE = 100;
+
+/**
+ * The transform on the calling thread (CDP_TRANSFORM_THREAD=false, or the event loop's share
+ * beside the threads): a chunk in slices of INLINE_SLICE events, the event loop free between them.
+ */
 export class InlineTransformer implements ChunkTransformer {
   private readonly tools: TransformTools;
 
@@ -71,7 +86,21 @@ export class InlineTransformer implements ChunkTransformer {
     messages: readonly RawMessage[],
     now: number,
   ): Promise<ChunkOutputs> {
-    return chunkOutputs(topic, partition, messages, this.tools, now);
+    if (messages.length <= INLINE_SLICE) return chunkOutputs(topic, partition, messages, this.tools, now);
+    const parts: ChunkOutputs[] = [];
+    try {
+      for (let start = 0; start < messages.length; start += INLINE_SLICE) {
+        if (start > 0) await nextTurn();
+        const slice = messages.slice(start, start + INLINE_SLICE);
+        parts.push(chunkOutputs(topic, partition, slice, this.tools, now));
+      }
+    } catch (error) {
+      // The chunk fails as a whole (the failing slice took back its own deliveries): the ones
+      // its first slices remembered will not be written either.
+      for (const part of parts) this.tools.pipeline.forget(part.remembered);
+      throw error;
+    }
+    return joinChunkOutputs(parts);
   }
 
   forget(_topic: string, _partition: number, marks: readonly DeliveryMark[]): void {

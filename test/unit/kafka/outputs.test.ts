@@ -1,10 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RecordEncoder } from "../../../src/avro/encoder.js";
 import { ArenaSizer } from "../../../src/avro/record-arena.js";
 import { loadTopicSchemas } from "../../../src/avro/schemas.js";
+import { generateEvents } from "../../../src/bench/event-generator.js";
 import { DEAD_LETTER_TOPIC } from "../../../src/core/topics.js";
 import { DESTINATIONS } from "../../../src/destinations/index.js";
-import { chunkOutputs } from "../../../src/kafka/outputs.js";
+import { type ChunkOutputs, chunkOutputs, joinChunkOutputs } from "../../../src/kafka/outputs.js";
+import type { RawMessage } from "../../../src/kafka/raw-message.js";
 import { createPipeline } from "../../../src/pipeline/pipeline.js";
 import { config } from "../../support/events.js";
 
@@ -98,5 +101,68 @@ describe("chunk outputs: raw keys and the objects they should name", () => {
     );
     expect(outputs.summary.outcomes.routed).toBe(1);
     expect(outputs.summary.keyMismatches).toBe(0);
+  });
+});
+
+describe("chunk outputs: a chunk transformed in parts", () => {
+  const tools = () => ({
+    pipeline: createPipeline(config(), DESTINATIONS),
+    encoder,
+    workerId: "w-1",
+    maxRecordBytes: 1_048_000,
+    arenas: new ArenaSizer(),
+  });
+  // Repeated events among them (every 10th is the one before again): the dedupe window must see
+  // the parts as one chunk, in order.
+  const messages: RawMessage[] = generateEvents(240, 11).map((event, i, all) => ({
+    key: i % 4 === 0 ? null : Buffer.from(`key-${i}`),
+    value: i % 10 === 9 ? (all[i - 1]?.bytes ?? event.bytes) : event.bytes,
+    offset: String(500 + i),
+    timestamp: String(1_767_225_600_000 + i),
+  }));
+  const plain = (outputs: ChunkOutputs) => ({
+    byTopic: [...outputs.byTopic].map(([topic, list]) => [
+      topic,
+      list.map((m) => [Buffer.from(m.key ?? "").toString("hex"), m.value?.toString("hex") ?? null]),
+    ]),
+    summary: outputs.summary,
+    remembered: outputs.remembered,
+  });
+
+  it("joined, consecutive parts give what one transform of the whole chunk gives", () => {
+    const whole = plain(chunkOutputs("cdp.raw.group", 1, messages, tools(), 5000));
+    expect(whole.summary.skipped.duplicate ?? 0).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: messages.length - 1 }), { maxLength: 6 }), (cuts) => {
+        const bounds = [0, ...cuts.sort((a, b) => a - b), messages.length];
+        const shared = tools();
+        const parts = bounds
+          .slice(1)
+          .map((end, i) => chunkOutputs("cdp.raw.group", 1, messages.slice(bounds[i], end), shared, 5000));
+        expect(plain(joinChunkOutputs(parts))).toEqual(whole);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a chunk that fails part-way forgets the deliveries it remembered: its events come back as new, not as duplicates", () => {
+    const groups = generateEvents(100, 8).filter((event) => event.kind === "group");
+    const chunk: RawMessage[] = [...groups.slice(0, 20).map((event) => event.bytes), Buffer.from("{")].map(
+      (value, i) => ({ key: null, value, offset: String(i), timestamp: "0" }),
+    );
+    let failing = true;
+    const failOnce = Object.create(encoder) as RecordEncoder;
+    failOnce.encodeInto = (...args: Parameters<RecordEncoder["encodeInto"]>) => {
+      if (args[1] === DEAD_LETTER_TOPIC && failing) {
+        failing = false;
+        throw new Error("the dead-letter schema is gone");
+      }
+      return encoder.encodeInto(...args);
+    };
+    const shared = { ...tools(), encoder: failOnce };
+    expect(() => chunkOutputs("cdp.raw.group", 0, chunk, shared, 0)).toThrow("the dead-letter schema is gone");
+    const again = chunkOutputs("cdp.raw.group", 0, chunk, shared, 0);
+    expect(again.summary.skipped.duplicate ?? 0).toBe(0);
+    expect(again.summary.outcomes).toEqual({ routed: 20, skipped: 0, dead_letter: 1 });
   });
 });

@@ -6,7 +6,7 @@ import { generateEvents } from "../../../src/bench/event-generator.js";
 import { packMessages, packOutputs, unpackMessages, unpackOutputs } from "../../../src/kafka/chunk-wire.js";
 import type { ChunkOutputs } from "../../../src/kafka/outputs.js";
 import type { RawMessage } from "../../../src/kafka/raw-message.js";
-import { type ChunkTransformer, InlineTransformer } from "../../../src/kafka/transformer.js";
+import { type ChunkTransformer, INLINE_SLICE, InlineTransformer } from "../../../src/kafka/transformer.js";
 import { config } from "../../support/events.js";
 
 // The transform thread must give exactly what the inline transform gives: chunks cross to it and
@@ -276,5 +276,44 @@ describe("transform thread", () => {
     const letter = letters.find((l) => l.code === "record_too_large");
     expect(letter).toMatchObject({ stage: "destination", source_offset: 7 });
     expect(String(letter?.message)).toMatch(new RegExp(`the limit is ${limit} \\(CDP_MAX_RECORD_BYTES\\)`));
+  });
+
+  it("the event loop's transform leaves it a turn between slices of INLINE_SLICE events (kafkajs's I/O is not held up for a whole chunk)", async () => {
+    const inline = new InlineTransformer(SETUP, encoder);
+    const order: string[] = [];
+    setImmediate(() => order.push("a turn of the event loop"));
+    await inline.transform("cdp.raw.group", 0, rawMessages(INLINE_SLICE * 3, 4), 0);
+    order.push("the chunk transformed");
+    expect(order).toEqual(["a turn of the event loop", "the chunk transformed"]);
+    // A chunk of one slice is transformed at once, as before.
+    const short: string[] = [];
+    setImmediate(() => short.push("a turn of the event loop"));
+    await inline.transform("cdp.raw.group", 1, rawMessages(INLINE_SLICE, 5), 0);
+    short.push("the chunk transformed");
+    expect(short).toEqual(["the chunk transformed"]);
+  });
+
+  it("a chunk whose later slice fails forgets what its first slices remembered: their events come back as new, not as duplicates", async () => {
+    const groups = generateEvents(400, 8).filter((event) => event.kind === "group");
+    const chunk: RawMessage[] = [...groups.slice(0, INLINE_SLICE), { bytes: Buffer.from("{") }].map((event, i) => ({
+      key: null,
+      value: event.bytes,
+      offset: String(i),
+      timestamp: "0",
+    }));
+    let failing = true;
+    const failOnce = Object.create(encoder) as RecordEncoder;
+    failOnce.encodeInto = (...args: Parameters<RecordEncoder["encodeInto"]>) => {
+      if (args[1] === "cdp.dlq" && failing) {
+        failing = false;
+        throw new Error("the dead-letter schema is gone");
+      }
+      return encoder.encodeInto(...args);
+    };
+    const inline = new InlineTransformer(SETUP, failOnce);
+    await expect(inline.transform("cdp.raw.group", 0, chunk, 0)).rejects.toThrow("the dead-letter schema is gone");
+    const again = await inline.transform("cdp.raw.group", 0, chunk, 0);
+    expect(again.summary.skipped.duplicate ?? 0).toBe(0);
+    expect(again.summary.outcomes).toEqual({ routed: INLINE_SLICE, skipped: 0, dead_letter: 1 });
   });
 });
