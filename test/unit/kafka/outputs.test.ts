@@ -13,6 +13,14 @@ import { config } from "../../support/events.js";
 
 const schemas = loadTopicSchemas();
 const encoder = RecordEncoder.fromIds(schemas, new Map([...schemas.values()].map((s, i) => [s.subject, 100 + i])));
+/** A fresh pipeline (an empty dedupe window) and the test encoder. */
+const tools = () => ({
+  pipeline: createPipeline(config(), DESTINATIONS),
+  encoder,
+  workerId: "w-1",
+  maxRecordBytes: 1_048_000,
+  arenas: new ArenaSizer(),
+});
 
 describe("chunk outputs: a pipeline that throws", () => {
   it("dead-letters the record as internal_error from stage pipeline, with its bytes, and goes on to the next", () => {
@@ -56,13 +64,6 @@ describe("chunk outputs: a pipeline that throws", () => {
 });
 
 describe("chunk outputs: raw keys and the objects they should name", () => {
-  const tools = () => ({
-    pipeline: createPipeline(config(), DESTINATIONS),
-    encoder,
-    workerId: "w-1",
-    maxRecordBytes: 1_048_000,
-    arenas: new ArenaSizer(),
-  });
   const group = (groupId: string, messageId: string) =>
     Buffer.from(JSON.stringify({ type: "group", userId: "u", groupId, traits: {}, messageId }));
 
@@ -105,13 +106,6 @@ describe("chunk outputs: raw keys and the objects they should name", () => {
 });
 
 describe("chunk outputs: a chunk transformed in parts", () => {
-  const tools = () => ({
-    pipeline: createPipeline(config(), DESTINATIONS),
-    encoder,
-    workerId: "w-1",
-    maxRecordBytes: 1_048_000,
-    arenas: new ArenaSizer(),
-  });
   // Repeated events among them (every 10th is the one before again): the dedupe window must see
   // the parts as one chunk, in order.
   const messages: RawMessage[] = generateEvents(240, 11).map((event, i, all) => ({
