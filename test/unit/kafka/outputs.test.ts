@@ -9,6 +9,7 @@ import { DESTINATIONS } from "../../../src/destinations/index.js";
 import { type ChunkOutputs, chunkOutputs, joinChunkOutputs } from "../../../src/kafka/outputs.js";
 import type { RawMessage } from "../../../src/kafka/raw-message.js";
 import { createPipeline } from "../../../src/pipeline/pipeline.js";
+import { DEAD_LETTER_FAILURE, deadLettersFailOnce } from "../../support/encoders.js";
 import { config } from "../../support/events.js";
 
 const schemas = loadTopicSchemas();
@@ -144,17 +145,8 @@ describe("chunk outputs: a chunk transformed in parts", () => {
     const chunk: RawMessage[] = [...groups.slice(0, 20).map((event) => event.bytes), Buffer.from("{")].map(
       (value, i) => ({ key: null, value, offset: String(i), timestamp: "0" }),
     );
-    let failing = true;
-    const failOnce = Object.create(encoder) as RecordEncoder;
-    failOnce.encodeInto = (...args: Parameters<RecordEncoder["encodeInto"]>) => {
-      if (args[1] === DEAD_LETTER_TOPIC && failing) {
-        failing = false;
-        throw new Error("the dead-letter schema is gone");
-      }
-      return encoder.encodeInto(...args);
-    };
-    const shared = { ...tools(), encoder: failOnce };
-    expect(() => chunkOutputs("cdp.raw.group", 0, chunk, shared, 0)).toThrow("the dead-letter schema is gone");
+    const shared = { ...tools(), encoder: deadLettersFailOnce(encoder) };
+    expect(() => chunkOutputs("cdp.raw.group", 0, chunk, shared, 0)).toThrow(DEAD_LETTER_FAILURE);
     const again = chunkOutputs("cdp.raw.group", 0, chunk, shared, 0);
     expect(again.summary.skipped.duplicate ?? 0).toBe(0);
     expect(again.summary.outcomes).toEqual({ routed: 20, skipped: 0, dead_letter: 1 });

@@ -7,6 +7,7 @@ import { packMessages, packOutputs, unpackMessages, unpackOutputs } from "../../
 import type { ChunkOutputs } from "../../../src/kafka/outputs.js";
 import type { RawMessage } from "../../../src/kafka/raw-message.js";
 import { type ChunkTransformer, INLINE_SLICE, InlineTransformer } from "../../../src/kafka/transformer.js";
+import { DEAD_LETTER_FAILURE, deadLettersFailOnce } from "../../support/encoders.js";
 import { config } from "../../support/events.js";
 
 // The transform thread must give exactly what the inline transform gives: chunks cross to it and
@@ -301,17 +302,8 @@ describe("transform thread", () => {
       offset: String(i),
       timestamp: "0",
     }));
-    let failing = true;
-    const failOnce = Object.create(encoder) as RecordEncoder;
-    failOnce.encodeInto = (...args: Parameters<RecordEncoder["encodeInto"]>) => {
-      if (args[1] === "cdp.dlq" && failing) {
-        failing = false;
-        throw new Error("the dead-letter schema is gone");
-      }
-      return encoder.encodeInto(...args);
-    };
-    const inline = new InlineTransformer(SETUP, failOnce);
-    await expect(inline.transform("cdp.raw.group", 0, chunk, 0)).rejects.toThrow("the dead-letter schema is gone");
+    const inline = new InlineTransformer(SETUP, deadLettersFailOnce(encoder));
+    await expect(inline.transform("cdp.raw.group", 0, chunk, 0)).rejects.toThrow(DEAD_LETTER_FAILURE);
     const again = await inline.transform("cdp.raw.group", 0, chunk, 0);
     expect(again.summary.skipped.duplicate ?? 0).toBe(0);
     expect(again.summary.outcomes).toEqual({ routed: INLINE_SLICE, skipped: 0, dead_letter: 1 });
