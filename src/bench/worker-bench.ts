@@ -13,6 +13,7 @@ import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
 import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
 import { JOIN_WINDOW_SECONDS, type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
+import { transformMicrosPerEvent } from "./machine-speed.js";
 import { prepareRawTopic } from "./raw-topic.js";
 import { freePort, readThreadBusy, scrapeMetrics, threadUtilisation } from "./worker-scrape.js";
 
@@ -231,9 +232,12 @@ const variants: Array<{ id: string; name: string; command: string[]; env: Record
     env: { ...common, CDP_PIPELINE_CONFIG: single },
   },
 ];
-const extras = ["java", "latency-alo", "latency-eos", "scale-alo", "scale-eos"];
+const extras = ["java", "latency-alo", "latency-eos", "scale-alo", "scale-eos", "speed"];
 // BENCH_ONLY=alo,eos,java runs a subset.
 const only = (process.env.BENCH_ONLY ?? [...variants.map((v) => v.id), ...extras].join(",")).split(",");
+// The machine's speed before and after the run: its phase moves the workers more than the Java producer.
+const speed: { startMicros?: number; endMicros?: number } = {};
+if (only.includes("speed")) speed.startMicros = await transformMicrosPerEvent(root);
 const results: Result[] = [];
 for (const variant of variants.filter((v) => only.includes(v.id))) {
   const group = `bench-${variant.id}-${stamp}`;
@@ -313,6 +317,7 @@ for (const mode of ["at-least-once", "exactly-once"] as const) {
 
 await admin.deleteTopics({ topics: sinks }).catch(() => undefined);
 await admin.disconnect();
+if (only.includes("speed")) speed.endMicros = await transformMicrosPerEvent(root);
 
 const baseline = results.find((r) => r.id === "passthrough")?.eventsPerSecond ?? Number.NaN;
 const fanOutBaseline = results.find((r) => r.id === "fanout")?.eventsPerSecond ?? Number.NaN;
@@ -380,10 +385,15 @@ for (const l of scaled) {
   console.log(`    ${describeAcknowledged(l.acknowledged)}`);
   console.log(`    ${describeStages(l.stages)}`);
 }
+if (speed.startMicros !== undefined && speed.endMicros !== undefined) {
+  console.log(
+    `  machine speed (bench:transform on one core, 20,000 events): ${speed.startMicros.toFixed(1)} CPU µs per event before the run, ${speed.endMicros.toFixed(1)} after; compare runs made at similar figures`,
+  );
+}
 console.log(
   "  targets: at-least-once >= 0.5x the best Java run, exactly-once >= 0.6x at-least-once, peak RSS <= 300 MiB, latency p99 <= 50 ms at 5,000 events/s",
 );
 console.log(
   `  pass-through x${fanOut.fanout} writes the worker's number of records per event (same bytes, no transform): the cost of the fan-out alone`,
 );
-console.log(JSON.stringify({ total, meanRecordBytes, results, javaRuns, latencies, scaled }));
+console.log(JSON.stringify({ total, meanRecordBytes, speed, results, javaRuns, latencies, scaled }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateEvents } from "../../../src/bench/event-generator.js";
 import { parseProducerPerformance } from "../../../src/bench/java-producer.js";
 import { eventIndexOf, percentile } from "../../../src/bench/latency.js";
+import { transformMicrosFromOutput } from "../../../src/bench/machine-speed.js";
 
 describe("bench:worker figures", () => {
   it("reads ProducerPerformance's final summary, not its progress lines", () => {
@@ -18,6 +19,23 @@ describe("bench:worker figures", () => {
 
   it("fails loudly when ProducerPerformance printed no summary", () => {
     expect(() => parseProducerPerformance("Exception in thread main")).toThrow(/no summary line/);
+  });
+
+  it("reads the machine's speed from bench:transform's summary line (as printed on 2026-11-30)", () => {
+    const output = [
+      "cdp-router transform benchmark: Node v24.21.0, 30000 events in chunks of 500",
+      "rounds: 3 (after 1 warm-up): 122.9, 116.8, 137.9 µs/event",
+      "median: 122.9 CPU µs per event = 8,139 events/s on one core; 230717 records (7.69 per event), 522 bytes per record packed",
+      '{"events":30000,"cpuMicrosPerEvent":122.87,"rounds":[122.87123333333334,116.80783333333333,137.86953333333332]}',
+      "",
+    ].join("\n");
+    expect(transformMicrosFromOutput(output)).toBe(122.87);
+  });
+
+  it("fails loudly when bench:transform gave no speed, rather than printing NaN beside a run", () => {
+    expect(() => transformMicrosFromOutput("Error: Cannot find module")).toThrow(/no JSON summary line/);
+    expect(() => transformMicrosFromOutput('{"events":0,"cpuMicrosPerEvent":null}')).toThrow(/no positive/);
+    expect(() => transformMicrosFromOutput('{"events":10,"cpuMicrosPerEvent":0}')).toThrow(/no positive/);
   });
 
   it("takes the nearest-rank percentile of sorted latencies", () => {
