@@ -26,9 +26,10 @@ export function transformMicrosFromOutput(stdout: string): number {
 /**
  * The machine's speed at this moment: `bench:transform`'s CPU µs per event on one core (a fixed,
  * CPU-bound piece of the worker's own work), in a process of its own. This machine's speed moves
- * by a half or more between hours, and not alike for every program: in a slow phase the Node
- * processes needed 1.3-1.9 times their CPU per event while the Java producer did not slow. A
- * run's ratios to the Java producer mean something only beside this figure.
+ * by a half or more between hours, and not alike for every program: in one slow phase the Node
+ * processes needed 1.2-1.4 times their usual CPU per event while the Java producer did not slow;
+ * in the next, the Java producer slowed more than they did. A run's ratios to the Java producer
+ * mean something only beside this figure.
  */
 export async function transformMicrosPerEvent(root: string, events = 20_000, rounds = 3): Promise<number> {
   const script = join(root, "dist", "bench", "transform-bench.js");
