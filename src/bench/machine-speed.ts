@@ -1,25 +1,24 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { COMPARE_BENCHES, readMetric } from "./compare-plan.js";
 
 const run = promisify(execFile);
 
+/** `bench:transform` as `bench:compare` runs it: its script, its arguments and the figure it prints. */
+const TRANSFORM = COMPARE_BENCHES.find((bench) => bench.id === "transform");
+
+/** Events per speed reading: enough for a steady figure, few enough for seconds per reading. */
+export const SPEED_EVENTS = 20_000;
+
 /**
- * The last JSON line `bench:transform` prints, `{"events":...,"cpuMicrosPerEvent":...}`, read
- * for its median CPU µs per event. Anything else is an error: a speed reading that silently
- * came out as NaN would make a run look comparable when it is not.
+ * `bench:transform`'s median CPU µs per event, from the JSON line it prints last (`readMetric`,
+ * as `bench:compare` reads it). A figure that is not positive is an error too: a speed reading
+ * that came out as 0 or NaN would make a run look comparable when it is not.
  */
 export function transformMicrosFromOutput(stdout: string): number {
-  const line = stdout
-    .split("\n")
-    .map((text) => text.trim())
-    .filter((text) => text.startsWith("{"))
-    .at(-1);
-  if (line === undefined) throw new Error("bench:transform printed no JSON summary line");
-  const micros = (JSON.parse(line) as { cpuMicrosPerEvent?: unknown }).cpuMicrosPerEvent;
-  if (typeof micros !== "number" || !Number.isFinite(micros) || micros <= 0) {
-    throw new Error(`bench:transform's summary has no positive cpuMicrosPerEvent: ${line}`);
-  }
+  const micros = readMetric(stdout, "cpuMicrosPerEvent");
+  if (micros <= 0) throw new Error(`bench:transform's summary has no positive cpuMicrosPerEvent: ${micros}`);
   return micros;
 }
 
@@ -31,9 +30,9 @@ export function transformMicrosFromOutput(stdout: string): number {
  * in the next, the Java producer slowed more than they did. A run's ratios to the Java producer
  * mean something only beside this figure.
  */
-export async function transformMicrosPerEvent(root: string, events = 20_000, rounds = 3): Promise<number> {
-  const script = join(root, "dist", "bench", "transform-bench.js");
-  const { stdout } = await run(process.execPath, [script, String(events), String(rounds)], {
+export async function transformMicrosPerEvent(root: string): Promise<number> {
+  if (TRANSFORM === undefined) throw new Error("bench:compare lists no transform benchmark");
+  const { stdout } = await run(process.execPath, [join(root, TRANSFORM.script), ...TRANSFORM.args(SPEED_EVENTS)], {
     cwd: root,
     maxBuffer: 1024 * 1024,
   });

@@ -13,7 +13,7 @@ import { stackUp } from "../stack/stack.js";
 import { generateEvents } from "./event-generator.js";
 import { type JavaProducerRun, runJavaProducer } from "./java-producer.js";
 import { JOIN_WINDOW_SECONDS, type LatencyResult, measureLatency, OBSERVED_TOPIC } from "./latency.js";
-import { transformMicrosPerEvent } from "./machine-speed.js";
+import { SPEED_EVENTS, transformMicrosPerEvent } from "./machine-speed.js";
 import { prepareRawTopic } from "./raw-topic.js";
 import { freePort, readThreadBusy, scrapeMetrics, threadUtilisation } from "./worker-scrape.js";
 
@@ -387,7 +387,7 @@ for (const l of scaled) {
 }
 if (speed.startMicros !== undefined && speed.endMicros !== undefined) {
   console.log(
-    `  machine speed (bench:transform on one core, 20,000 events): ${speed.startMicros.toFixed(1)} CPU µs per event before the run, ${speed.endMicros.toFixed(1)} after; compare runs made at similar figures`,
+    `  machine speed (bench:transform on one core, ${SPEED_EVENTS.toLocaleString("en")} events): ${speed.startMicros.toFixed(1)} CPU µs per event before the run, ${speed.endMicros.toFixed(1)} after; compare runs made at similar figures`,
   );
 }
 console.log(
